@@ -1,0 +1,20 @@
+{
+    'name': 'Project Billing Schedules and Invoice Proposals',
+    'summary': 'Project contracts, funding sources and rules, billing schedules, '
+               'on-account transactions and invoice proposals for Time-and-material '
+               'and Fixed-price projects',
+    'version': '11.0.1.0.0',
+    'category': 'Project',
+    'author': 'Project Invoicing Team',
+    'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
+    'license': 'LGPL-3',
+    'depends': ['project', 'hr_timesheet', 'sale_timesheet', 'purchase'],
+    'data': [
+        'security/project_billing_schedule_security.xml',
+        'security/ir.model.access.csv',
+        'views/menus.xml',
+    ],
+    'demo': [],
+    'installable': True,
+    'application': True,
+}
