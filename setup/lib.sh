@@ -10,6 +10,7 @@ VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 VAR="$ROOT/.var"           # logs, filestore, screenshots (git-ignored)
 mkdir -p "$VAR"
+export PATH="$VAR/node/node_modules/.bin:$PATH"   # lessc for the web client
 
 export PGHOST=${PGHOST:-127.0.0.1}
 export PGPORT=${PGPORT:-5432}

@@ -150,3 +150,19 @@ class AccountInvoice(models.Model):
         drafts.mapped('register_line_id').filtered(
             lambda e: e.invoice_id in drafts).write({'invoice_id': False})
         return res
+
+    @api.multi
+    def _check_duplicate_supplier_reference(self):
+        # A pool entry whose bill was cancelled is billed again with the same
+        # vendor reference: the cancelled bill of the same entry is no duplicate.
+        pool_bills = self.filtered('register_line_id')
+        super(AccountInvoice, self - pool_bills)._check_duplicate_supplier_reference()
+        for bill in pool_bills.filtered('reference'):
+            if self.search_count([
+                    ('type', '=', bill.type), ('reference', '=', bill.reference),
+                    ('company_id', '=', bill.company_id.id),
+                    ('commercial_partner_id', '=', bill.commercial_partner_id.id),
+                    ('id', '!=', bill.id),
+                    '|', ('state', '!=', 'cancel'), ('register_line_id', '!=', bill.register_line_id.id)]):
+                raise UserError(_('Duplicated vendor reference detected. You probably '
+                                  'encoded twice the same vendor bill/credit note.'))

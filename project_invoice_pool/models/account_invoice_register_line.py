@@ -84,17 +84,27 @@ class AccountInvoiceRegisterLine(models.Model):
             line.register_id.name, line.partner_id.name, line.vendor_invoice_number])))
             for line in self]
 
+    def _default_due_date(self):
+        """Due date from the vendor's payment term, else the invoice date."""
+        term = self.partner_id.commercial_partner_id.property_supplier_payment_term_id
+        if term and self.invoice_date:
+            dates = [d for d, _a in term.compute(1.0, date_ref=self.invoice_date)[0]]
+            return max(dates) if dates else self.invoice_date
+        return self.invoice_date
+
+    @api.model
+    def create(self, vals):
+        line = super(AccountInvoiceRegisterLine, self).create(vals)
+        if not line.date_due:
+            line.date_due = line._default_due_date()
+        return line
+
     @api.onchange('partner_id', 'invoice_date')
     def _onchange_partner_id(self):
         partner = self.partner_id.commercial_partner_id
         if partner.property_purchase_currency_id:
             self.currency_id = partner.property_purchase_currency_id
-        term = partner.property_supplier_payment_term_id
-        if term and self.invoice_date:
-            dates = [d for d, _a in term.compute(1.0, date_ref=self.invoice_date)[0]]
-            self.date_due = max(dates) if dates else self.invoice_date
-        elif not self.date_due:
-            self.date_due = self.invoice_date
+        self.date_due = self._default_due_date()
 
     @api.onchange('purchase_id')
     def _onchange_purchase_id(self):
@@ -222,11 +232,9 @@ class AccountInvoiceRegisterLine(models.Model):
         Move = self.env['account.move']
         moves = Move
         for line in self:
-            if not line.date_due:
-                line._onchange_partner_id()
             move = Move.create(line._prepare_move())
             line.write({'move_id': move.id, 'pool_state': 'in_pool',
-                        'date_due': line.date_due or line.invoice_date})
+                        'date_due': line.date_due or line._default_due_date()})
             moves |= move
         moves.post()
         return moves

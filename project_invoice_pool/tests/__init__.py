@@ -1,1 +1,3 @@
 from . import test_install
+from . import test_invoice_pool
+from . import test_concurrency
