@@ -12,9 +12,17 @@
     'data': [
         'security/project_billing_schedule_security.xml',
         'security/ir.model.access.csv',
+        'data/project_billing_data.xml',
+        'views/account_analytic_line_views.xml',
+        'views/project_on_account_views.xml',
+        'views/project_contract_views.xml',
+        'views/project_project_views.xml',
+        'views/purchase_views.xml',
         'views/menus.xml',
     ],
-    'demo': [],
+    'demo': [
+        'demo/project_billing_demo.xml',
+    ],
     'installable': True,
     'application': True,
 }

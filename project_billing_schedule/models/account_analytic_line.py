@@ -1,0 +1,169 @@
+from odoo import _, api, fields, models
+
+from ..allocation import to_decimal
+
+INVOICE_STATUS = [
+    ('not_chargeable', 'Not chargeable'),
+    ('to_invoice', 'To invoice'),
+    ('in_proposal', 'In a proposal'),
+    ('invoiced', 'Invoiced'),
+    ('credited', 'Credited'),
+]
+# what, when it changes on a transaction not yet proposed, re-prices it
+PRICING_FIELDS = {'unit_amount', 'amount', 'employee_id', 'project_id', 'account_id',
+                  'product_id', 'purchase_line_id', 'billing_type'}
+
+
+class AccountAnalyticLine(models.Model):
+    """Project transactions are analytic lines: hours (timesheets), expenses
+    and items (costs from vendor bills on the project's analytic account)
+    and fees. The billing fields say what the customer is charged."""
+    _inherit = 'account.analytic.line'
+
+    billing_project_id = fields.Many2one(
+        'project.project', string='Billing project', compute='_compute_billing_project',
+        store=True, index=True, readonly=True)
+    billing_contract_id = fields.Many2one(
+        related='billing_project_id.contract_id', store=True, readonly=True, index=True,
+        string='Project contract')
+    billing_type = fields.Selection([
+        ('hour', 'Hour'),
+        ('expense', 'Expense'),
+        ('item', 'Item'),
+        ('fee', 'Fee'),
+    ], string='Transaction type', index=True, copy=False)
+    purchase_line_id = fields.Many2one('purchase.order.line', string='Purchase order line',
+                                       readonly=True, index=True)
+    chargeable = fields.Boolean(string='Chargeable', copy=False)
+    billing_currency_id = fields.Many2one(related='billing_contract_id.currency_id', readonly=True,
+                                          string='Billing currency')
+    sales_price = fields.Float(string='Sales price', digits=(16, 4), copy=False,
+                               help='Unit sales price charged to the customer.')
+    sales_price_manual = fields.Boolean(string='Price changed', copy=False, readonly=True,
+                                        help='The sales price was changed by hand and is not '
+                                             'recomputed from rates.')
+    billing_amount = fields.Monetary(string='Sales amount', currency_field='billing_currency_id',
+                                     compute='_compute_billing_amount', store=True)
+    billing_cost = fields.Monetary(string='Cost', currency_field='company_currency_id',
+                                   compute='_compute_billing_amount', store=True)
+    invoice_status = fields.Selection(INVOICE_STATUS, string='Invoice status', index=True,
+                                      copy=False, readonly=True)
+    not_invoiceable_reason = fields.Char(string='Why not invoiceable', copy=False, readonly=True)
+
+    @api.depends('project_id', 'account_id')
+    def _compute_billing_project(self):
+        accounts = self.filtered(lambda l: not l.project_id).mapped('account_id')
+        by_account = {}
+        if accounts:
+            for project in self.env['project.project'].search(
+                    [('analytic_account_id', 'in', accounts.ids)], order='id desc'):
+                by_account[project.analytic_account_id.id] = project
+        for line in self:
+            line.billing_project_id = line.project_id or by_account.get(line.account_id.id)
+
+    @api.depends('sales_price', 'unit_amount', 'amount', 'billing_currency_id', 'billing_type')
+    def _compute_billing_amount(self):
+        for line in self:
+            rounding = (line.billing_currency_id or line.company_id.currency_id).rounding
+            line.billing_amount = float(to_decimal(line.sales_price * line.unit_amount, rounding)) \
+                if line.billing_type else 0.0
+            line.billing_cost = -line.amount
+
+    # ------------------------------------------------------------------
+    # Billing values: type, chargeable, status, sales price
+    # ------------------------------------------------------------------
+    def _is_cost_line(self):
+        """Hours and costs are transactions; revenue (our own customer
+        invoices on the analytic account) is not."""
+        if self.project_id:  # a timesheet, whatever its cost
+            return True
+        invoice_type = self.move_id.invoice_id.type
+        if invoice_type:
+            return invoice_type in ('in_invoice', 'in_refund')
+        return self.amount < 0 or self.billing_type == 'fee'
+
+    def _billing_kind(self):
+        if self.billing_type == 'fee':
+            return 'fee'
+        if self.project_id:
+            return 'hour'
+        if self.product_id.type in ('product', 'consu'):
+            return 'item'
+        return 'expense'
+
+    def _billing_chargeable(self, kind):
+        if self.purchase_line_id:
+            return self.purchase_line_id.line_property == 'chargeable'
+        if kind in ('item', 'expense'):
+            return (self.product_id.categ_id.project_line_property or 'chargeable') == 'chargeable'
+        return True
+
+    def _unit_sales_price(self, rates, kind):
+        """Sales price per unit in the contract currency."""
+        contract = self.billing_contract_id
+        company_currency = self.company_id.currency_id or self.env.user.company_id.currency_id
+        to_contract = lambda amount: company_currency.with_context(date=self.date).compute(  # noqa: E731
+            amount, contract.currency_id, round=False)
+        if kind == 'hour':
+            price = rates.get((contract.id, 'employee', self.employee_id.id))
+            if price is None:
+                price = rates.get((contract.id, 'product', contract.hour_product_id.id))
+            if price is None:
+                price = to_contract(contract.hour_product_id.lst_price)
+            return price
+        if kind in ('item', 'expense'):
+            if contract.markup_percent:
+                unit_cost = -self.amount / self.unit_amount if self.unit_amount else -self.amount
+                return to_contract(unit_cost * (1 + contract.markup_percent / 100.0))
+            return to_contract(self.product_id.lst_price)
+        return self.sales_price
+
+    def _update_billing(self):
+        """(Re)compute the billing values of transactions not yet proposed."""
+        rates = self.mapped('billing_contract_id')._hour_rates()
+        by_values = {}
+        for line in self:
+            if line.invoice_status in ('in_proposal', 'invoiced', 'credited'):
+                continue
+            project = line.billing_project_id
+            if not project or not line._is_cost_line():
+                vals = {'billing_type': False, 'invoice_status': False,
+                        'not_invoiceable_reason': False, 'chargeable': False}
+            else:
+                kind = line._billing_kind()
+                chargeable = line._billing_chargeable(kind)
+                vals = {'billing_type': kind, 'chargeable': chargeable}
+                if project.project_invoice_type == 'internal':
+                    vals.update(invoice_status='not_chargeable',
+                                not_invoiceable_reason=_('Internal project'))
+                elif project.project_invoice_type == 'fixed_price':
+                    vals.update(invoice_status='not_chargeable', not_invoiceable_reason=_(
+                        'Fixed-price project: invoiced through its billing schedule'))
+                elif not chargeable:
+                    vals.update(invoice_status='not_chargeable',
+                                not_invoiceable_reason=_('Not chargeable'))
+                else:
+                    vals.update(invoice_status='to_invoice', not_invoiceable_reason=False)
+                if not line.sales_price_manual and kind != 'fee':
+                    vals['sales_price'] = line._unit_sales_price(rates, kind)
+            key = tuple(sorted(vals.items()))
+            by_values.setdefault(key, self.browse())
+            by_values[key] |= line
+        # one write per distinct set of values, not one per line
+        for key, lines in by_values.items():
+            super(AccountAnalyticLine, lines).write(dict(key))
+
+    @api.model
+    def create(self, vals):
+        line = super(AccountAnalyticLine, self).create(vals)
+        line._update_billing()
+        return line
+
+    @api.multi
+    def write(self, vals):
+        if 'sales_price' in vals and not self.env.context.get('billing_internal'):
+            vals = dict(vals, sales_price_manual=True)
+        res = super(AccountAnalyticLine, self).write(vals)
+        if PRICING_FIELDS & set(vals):
+            self._update_billing()
+        return res

@@ -1,0 +1,183 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..allocation import allocate
+
+
+class ProjectContract(models.Model):
+    """Projectcontract: holds the funding and billing rules of one or more
+    Time-and-material or Fixed-price projects."""
+    _name = 'project.contract'
+    _description = 'Project contract'
+    _inherit = ['mail.thread']
+    _order = 'date_start desc, id desc'
+
+    name = fields.Char(required=True, track_visibility='onchange')
+    code = fields.Char(string='Reference', copy=False, readonly=True, default='/', index=True)
+    partner_id = fields.Many2one('res.partner', string='Customer', required=True,
+                                 track_visibility='onchange')
+    company_id = fields.Many2one('res.company', required=True,
+                                 default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one('res.currency', required=True,
+                                  default=lambda self: self.env.user.company_id.currency_id)
+    date_start = fields.Date(string='Start date', default=fields.Date.context_today)
+    date_end = fields.Date(string='End date')
+    state = fields.Selection([
+        ('draft', 'Draft'),
+        ('active', 'Active'),
+        ('closed', 'Closed'),
+    ], default='draft', required=True, copy=False, track_visibility='onchange')
+    invoicing_mode = fields.Selection([
+        ('project', 'Per project'),
+        ('contract', 'Per contract'),
+    ], string='Invoice', default='project', required=True,
+        help='Per project: one invoice per project. Per contract: one invoice '
+             'covering all projects of the contract.')
+    project_ids = fields.One2many('project.project', 'contract_id', string='Projects')
+    project_count = fields.Integer(compute='_compute_counts')
+    funding_source_ids = fields.One2many('project.funding.source', 'contract_id',
+                                         string='Funding sources', copy=True)
+    funding_rule_ids = fields.One2many('project.funding.rule', 'contract_id',
+                                       string='Funding rules', copy=True)
+    rate_ids = fields.One2many('project.contract.rate', 'contract_id', string='Rates', copy=True)
+    contract_value = fields.Monetary(
+        string='Contract value', track_visibility='onchange',
+        help='Agreed value of the contract (quotation), for invoice control.')
+    markup_percent = fields.Float(
+        string='Markup on costs (%)',
+        help='Sales price of chargeable items and expenses: their cost plus '
+             'this markup. 0 uses the product sales price.')
+    hour_product_id = fields.Many2one(
+        'product.product', string='Hours product', domain=[('type', '=', 'service')],
+        default=lambda self: self.env.ref('project_billing_schedule.product_project_hours',
+                                          raise_if_not_found=False),
+        help='Invoiced for hours; its sales price is the hourly rate when no '
+             'rate is set for the employee.')
+    on_account_product_id = fields.Many2one(
+        'product.product', string='On-account product', domain=[('type', '=', 'service')],
+        default=lambda self: self.env.ref('project_billing_schedule.product_on_account',
+                                          raise_if_not_found=False))
+    fee_product_id = fields.Many2one(
+        'product.product', string='Fee product', domain=[('type', '=', 'service')],
+        default=lambda self: self.env.ref('project_billing_schedule.product_project_fee',
+                                          raise_if_not_found=False))
+    transaction_count = fields.Integer(compute='_compute_counts')
+    on_account_count = fields.Integer(compute='_compute_counts')
+    note = fields.Text()
+
+    _sql_constraints = [
+        ('date_check', 'CHECK (date_end IS NULL OR date_start IS NULL OR date_end >= date_start)',
+         'The end date of a contract cannot be before its start date.'),
+    ]
+
+    @api.multi
+    def _compute_counts(self):
+        Line = self.env['account.analytic.line']
+        counts = dict((r['billing_contract_id'][0], r['billing_contract_id_count']) for r in Line.read_group(
+            [('billing_contract_id', 'in', self.ids)], ['billing_contract_id'], ['billing_contract_id']))
+        oa = dict((r['contract_id'][0], r['contract_id_count']) for r in self.env['project.on.account'].read_group(
+            [('contract_id', 'in', self.ids)], ['contract_id'], ['contract_id']))
+        for contract in self:
+            contract.project_count = len(contract.project_ids)
+            contract.transaction_count = counts.get(contract.id, 0)
+            contract.on_account_count = oa.get(contract.id, 0)
+
+    @api.model
+    def create(self, vals):
+        if vals.get('code', '/') == '/':
+            vals['code'] = self.env['ir.sequence'].next_by_code('project.contract') or '/'
+        contract = super(ProjectContract, self).create(vals)
+        if not contract.funding_source_ids and \
+                not self.env.context.get('project_contract_no_default_funding'):
+            # a contract bills its customer unless funding says otherwise
+            source = self.env['project.funding.source'].create({
+                'contract_id': contract.id, 'partner_id': contract.partner_id.id,
+                'funding_type': 'customer'})
+            if not contract.funding_rule_ids:
+                self.env['project.funding.rule'].create({
+                    'contract_id': contract.id, 'name': _('All transactions'),
+                    'allocation_ids': [(0, 0, {'source_id': source.id, 'percent': 100.0,
+                                               'is_rounding': True})]})
+        return contract
+
+    @api.multi
+    def name_get(self):
+        return [(c.id, '[%s] %s' % (c.code, c.name) if c.code and c.code != '/' else c.name)
+                for c in self]
+
+    @api.multi
+    def action_activate(self):
+        return self.write({'state': 'active'})
+
+    @api.multi
+    def action_close(self):
+        return self.write({'state': 'closed'})
+
+    @api.multi
+    def action_draft(self):
+        return self.write({'state': 'draft'})
+
+    # ------------------------------------------------------------------
+    # Rates
+    # ------------------------------------------------------------------
+    def _hour_rates(self):
+        """{(contract_id, 'employee'|'product', id): price} for these contracts."""
+        rates = {}
+        for rate in self.mapped('rate_ids'):
+            if rate.employee_id:
+                rates[(rate.contract_id.id, 'employee', rate.employee_id.id)] = rate.price
+            if rate.product_id:
+                rates[(rate.contract_id.id, 'product', rate.product_id.id)] = rate.price
+        return rates
+
+    # ------------------------------------------------------------------
+    # Funding
+    # ------------------------------------------------------------------
+    def _funding_consumed(self):
+        """Amount already allocated to each funding source of these contracts
+        (by proposals that are not cancelled): {source_id: amount}."""
+        return {}
+
+    def _allocate_funding(self, items):
+        """Decide who pays for each item.
+
+        items: list of dicts with keys key (any hashable), contract (record),
+        amount, date, transaction_type, project_id, task_id, categ_id.
+        Rules are tried by priority; a rule applies when it covers the item
+        and none of its sources would exceed its limit; otherwise the item
+        falls through to the next rule.
+
+        Returns (allocations, reasons): allocations[key] = [(source, amount)]
+        summing exactly to the item amount; reasons[key] = why nothing applies.
+        """
+        consumed = dict(self._funding_consumed())
+        allocations, reasons = {}, {}
+        rules_by_contract = {}
+        for item in items:
+            contract = item['contract']
+            if contract.id not in rules_by_contract:
+                rules_by_contract[contract.id] = contract.funding_rule_ids.sorted(
+                    key=lambda r: (r.sequence, r.id))
+            rounding = contract.currency_id.rounding
+            limited = False
+            for rule in rules_by_contract[contract.id]:
+                if not rule._covers(item):
+                    continue
+                allocs = rule.allocation_ids
+                parts = allocate(item['amount'], [(a.percent, a.is_rounding) for a in allocs], rounding)
+                over = [a.source_id for a, part in zip(allocs, parts)
+                        if a.source_id._over_limit(consumed.get(a.source_id.id, 0.0) + part)]
+                if over:
+                    limited = over[0]
+                    continue
+                allocations[item['key']] = [(a.source_id, part) for a, part in zip(allocs, parts)]
+                for a, part in zip(allocs, parts):
+                    consumed[a.source_id.id] = consumed.get(a.source_id.id, 0.0) + part
+                break
+            else:
+                if limited:
+                    reasons[item['key']] = _('The funding limit of %s is reached.') % limited.display_name
+                else:
+                    reasons[item['key']] = _('No funding rule of contract %s covers this transaction.') \
+                        % contract.display_name
+        return allocations, reasons

@@ -1,0 +1,21 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ProjectContractRate(models.Model):
+    """Hourly sales price agreed in a contract, per employee or per product."""
+    _name = 'project.contract.rate'
+    _description = 'Project contract rate'
+    _order = 'contract_id, employee_id, product_id'
+
+    contract_id = fields.Many2one('project.contract', required=True, ondelete='cascade', index=True)
+    employee_id = fields.Many2one('hr.employee', string='Employee')
+    product_id = fields.Many2one('product.product', string='Product', domain=[('type', '=', 'service')])
+    price = fields.Monetary(string='Sales price per hour', required=True)
+    currency_id = fields.Many2one(related='contract_id.currency_id', readonly=True)
+
+    @api.constrains('employee_id', 'product_id')
+    def _check_target(self):
+        for rate in self:
+            if not (rate.employee_id or rate.product_id):
+                raise ValidationError(_('A contract rate is for an employee or a product.'))

@@ -1,0 +1,75 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+TRANSACTION_TYPES = [
+    ('hour', 'Hours'),
+    ('expense', 'Expenses'),
+    ('item', 'Items'),
+    ('fee', 'Fees'),
+    ('on_account', 'On-account'),
+]
+
+
+class ProjectFundingRule(models.Model):
+    """Which transactions of a contract a set of allocations applies to."""
+    _name = 'project.funding.rule'
+    _description = 'Funding rule'
+    _order = 'contract_id, sequence, id'
+
+    contract_id = fields.Many2one('project.contract', required=True, ondelete='cascade', index=True)
+    company_id = fields.Many2one(related='contract_id.company_id', store=True, readonly=True)
+    sequence = fields.Integer(string='Priority', default=10, help='Lower is tried first.')
+    name = fields.Char(required=True)
+    transaction_type = fields.Selection([('all', 'All')] + TRANSACTION_TYPES,
+                                        string='Transaction type', default='all', required=True)
+    project_id = fields.Many2one('project.project', string='Project',
+                                 domain="[('contract_id', '=', contract_id)]")
+    task_id = fields.Many2one('project.task', string='Task')
+    product_categ_id = fields.Many2one('product.category', string='Product category')
+    date_from = fields.Date(string='From')
+    date_to = fields.Date(string='To')
+    allocation_ids = fields.One2many('project.funding.allocation', 'rule_id',
+                                     string='Funding rule allocations', copy=True)
+
+    @api.constrains('allocation_ids')
+    def _check_allocations(self):
+        for rule in self:
+            allocs = rule.allocation_ids
+            if not allocs:
+                raise ValidationError(_('Funding rule "%s" has no allocations.') % rule.name)
+            total = sum(allocs.mapped('percent'))
+            if float_compare(total, 100.0, precision_digits=4) != 0:
+                raise ValidationError(_('The allocations of funding rule "%s" total %s %%; '
+                                        'they must total exactly 100 %%.') % (rule.name, total))
+            rounding = allocs.filtered('is_rounding')
+            if len(rounding) != 1:
+                raise ValidationError(_('Funding rule "%s" must have exactly one allocation '
+                                        'that carries the rounding difference (it has %d).')
+                                      % (rule.name, len(rounding)))
+            if allocs.mapped('source_id.contract_id') != rule.contract_id:
+                raise ValidationError(_('Funding rule "%s" allocates to a source of another '
+                                        'contract.') % rule.name)
+
+    def _covers(self, item):
+        """Does this rule apply to a transaction (see contract._allocate_funding)?"""
+        self.ensure_one()
+        if self.transaction_type != 'all' and self.transaction_type != item['transaction_type']:
+            return False
+        if self.project_id and self.project_id.id != item.get('project_id'):
+            return False
+        if self.task_id and self.task_id.id != item.get('task_id'):
+            return False
+        if self.product_categ_id:
+            # parent_left/right (Odoo 11's nested sets): child_of without a query
+            categ = self.env['product.category'].browse(item.get('categ_id'))
+            top = self.product_categ_id
+            if not categ or not (top.parent_left <= categ.parent_left
+                                 and categ.parent_right <= top.parent_right):
+                return False
+        date = item.get('date')
+        if self.date_from and (not date or date < self.date_from):
+            return False
+        if self.date_to and (not date or date > self.date_to):
+            return False
+        return True

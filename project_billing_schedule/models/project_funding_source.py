@@ -1,0 +1,57 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+
+class ProjectFundingSource(models.Model):
+    """Financieringsbron: who pays (part of) a contract's transactions."""
+    _name = 'project.funding.source'
+    _description = 'Funding source'
+    _order = 'contract_id, sequence, id'
+
+    contract_id = fields.Many2one('project.contract', required=True, ondelete='cascade', index=True)
+    company_id = fields.Many2one(related='contract_id.company_id', store=True, readonly=True)
+    sequence = fields.Integer(default=10)
+    partner_id = fields.Many2one('res.partner', string='Partner', required=True)
+    funding_type = fields.Selection([
+        ('customer', 'Customer'),
+        ('grant', 'Grant'),
+        ('internal', 'Internal'),
+        ('on_hold', 'On hold'),
+    ], string='Type', default='customer', required=True,
+        help='Internal sources are not invoiced; on-hold sources are not '
+             'invoiced until their type is changed.')
+    limit_amount = fields.Monetary(string='Funding limit',
+                                   help='Most this source pays over the contract; 0 means no limit.')
+    currency_id = fields.Many2one(related='contract_id.currency_id', readonly=True)
+    retention_percent = fields.Float(string='Retention (%)',
+                                     help='Part of each invoice the customer withholds until release.')
+    retention_release = fields.Selection([
+        ('completion_100', 'At 100 % completion'),
+        ('completion_pct', 'At a given % completion'),
+    ], string='Retention released', default='completion_100')
+    retention_release_percent = fields.Float(string='Release at completion (%)', default=100.0)
+
+    _sql_constraints = [
+        ('retention_range', 'CHECK (retention_percent >= 0 AND retention_percent < 100)',
+         'Retention must be a percentage from 0 up to (not including) 100.'),
+        ('limit_positive', 'CHECK (limit_amount >= 0)', 'A funding limit cannot be negative.'),
+    ]
+
+    @api.multi
+    def name_get(self):
+        types = dict(self._fields['funding_type'].selection)
+        return [(s.id, '%s (%s)' % (s.partner_id.name, types[s.funding_type])) for s in self]
+
+    @api.constrains('retention_release', 'retention_release_percent')
+    def _check_release(self):
+        for source in self:
+            if source.retention_release == 'completion_pct' and not \
+                    0 < source.retention_release_percent <= 100:
+                raise ValidationError(_('Retention of %s: the release completion must be '
+                                        'between 0 and 100 %%.') % source.display_name)
+
+    def _over_limit(self, amount):
+        self.ensure_one()
+        return bool(self.limit_amount) and float_compare(
+            amount, self.limit_amount, precision_rounding=self.currency_id.rounding) > 0

@@ -1,0 +1,69 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+INVOICEABLE = ('time_material', 'fixed_price')
+
+
+class ProjectProject(models.Model):
+    _inherit = 'project.project'
+
+    project_invoice_type = fields.Selection([
+        ('internal', 'Internal'),
+        ('time_material', 'Time and material'),
+        ('fixed_price', 'Fixed price'),
+    ], string='Project type', default='internal', required=True,
+        help='Only Time-and-material and Fixed-price projects are invoiced; '
+             'they must be attached to a project contract.')
+    contract_id = fields.Many2one('project.contract', string='Project contract', index=True,
+                                  ondelete='restrict', track_visibility='onchange')
+    fixed_price = fields.Monetary(string='Fixed price', currency_field='contract_currency_id',
+                                  help='Sales price of a Fixed-price project; its billing '
+                                       'schedule sums exactly to it.')
+    contract_currency_id = fields.Many2one(related='contract_id.currency_id', readonly=True)
+    on_account_ids = fields.One2many('project.on.account', 'project_id',
+                                     string='On-account transactions')
+    billing_transaction_count = fields.Integer(compute='_compute_billing_counts')
+    on_account_count = fields.Integer(compute='_compute_billing_counts')
+
+    @api.constrains('project_invoice_type', 'contract_id')
+    def _check_contract(self):
+        for project in self:
+            if project.project_invoice_type in INVOICEABLE and not project.contract_id:
+                raise ValidationError(_(
+                    'Project %s is a Time-and-material or Fixed-price project: attach it '
+                    'to a project contract.') % project.name)
+            if project.contract_id and project.contract_id.company_id != project.company_id:
+                raise ValidationError(_('Project %s and its contract belong to different '
+                                        'companies.') % project.name)
+
+    @api.multi
+    def _compute_billing_counts(self):
+        Line = self.env['account.analytic.line']
+        counts = dict((r['billing_project_id'][0], r['billing_project_id_count']) for r in Line.read_group(
+            [('billing_project_id', 'in', self.ids)], ['billing_project_id'], ['billing_project_id']))
+        for project in self:
+            project.billing_transaction_count = counts.get(project.id, 0)
+            project.on_account_count = len(project.on_account_ids)
+
+    @api.multi
+    def _billing_schedule_total(self):
+        self.ensure_one()
+        return sum(self.on_account_ids.filtered(lambda o: o.kind == 'milestone').mapped('amount'))
+
+    @api.multi
+    def action_view_transactions(self):
+        self.ensure_one()
+        action = self.env.ref('project_billing_schedule.action_project_transactions').read()[0]
+        action['domain'] = [('billing_project_id', '=', self.id)]
+        action['context'] = {'search_default_group_status': 1}
+        return action
+
+    @api.multi
+    def action_view_on_account(self):
+        self.ensure_one()
+        action = self.env.ref('project_billing_schedule.action_on_account').read()[0]
+        action['domain'] = [('project_id', '=', self.id)]
+        action['context'] = {'default_project_id': self.id,
+                             'default_kind': 'milestone' if self.project_invoice_type == 'fixed_price'
+                             else 'prepayment'}
+        return action

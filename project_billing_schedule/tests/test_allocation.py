@@ -1,0 +1,77 @@
+"""The funding allocation arithmetic (pure function, no database)."""
+import unittest
+from decimal import Decimal
+
+from hypothesis import given, settings, strategies as st
+
+from ..allocation import allocate
+
+THIRDS = [(33.33, False), (33.33, False), (33.34, True)]
+
+
+class TestAllocate(unittest.TestCase):
+
+    def test_thirds(self):
+        self.assertEqual(allocate(100.0, THIRDS), [33.33, 33.33, 33.34])
+
+    def test_one_cent_over_three_sources(self):
+        self.assertEqual(allocate(0.01, THIRDS), [0.0, 0.0, 0.01])
+
+    def test_difference_lands_on_rounding_source(self):
+        # 70/30 of 100.01: 30 % = 30.003 -> 30.00; the customer gets 70.01
+        self.assertEqual(allocate(100.01, [(70.0, True), (30.0, False)]), [70.01, 30.0])
+        # wherever the rounding source stands, it is the one that gets the cent
+        self.assertEqual(allocate(10.0, [(33.3333, True), (33.3333, False), (33.3334, False)]),
+                         [3.34, 3.33, 3.33])
+
+    def test_negative_amounts(self):
+        self.assertEqual(allocate(-100.01, [(70.0, True), (30.0, False)]), [-70.01, -30.0])
+        self.assertEqual(allocate(-0.01, THIRDS), [0.0, 0.0, -0.01])
+
+    def test_currency_without_decimals(self):
+        # JPY: rounding 1
+        self.assertEqual(allocate(1000, THIRDS, rounding=1.0), [333.0, 333.0, 334.0])
+        self.assertEqual(allocate(1, THIRDS, rounding=1.0), [0.0, 0.0, 1.0])
+        # the amount itself is rounded to the currency first
+        self.assertEqual(allocate(1000.4, [(50, False), (50, True)], rounding=1.0), [500.0, 500.0])
+
+    def test_three_decimals(self):
+        self.assertEqual(allocate(1.0, THIRDS, rounding=0.001), [0.333, 0.333, 0.334])
+
+    def test_refusals(self):
+        with self.assertRaisesRegex(ValueError, 'exactly one'):
+            allocate(10, [(50, False), (50, False)])
+        with self.assertRaisesRegex(ValueError, 'exactly one'):
+            allocate(10, [(50, True), (50, True)])
+        with self.assertRaisesRegex(ValueError, 'total 100'):
+            allocate(10, [(50, True), (49.99, False)])
+        with self.assertRaises(ValueError):
+            allocate(10, [])
+
+    @settings(max_examples=400, deadline=None, database=None, derandomize=True)
+    @given(
+        cents=st.integers(min_value=-10 ** 9, max_value=10 ** 9),
+        rounding=st.sampled_from([0.01, 1.0, 0.001, 0.05]),
+        cuts=st.lists(st.integers(min_value=1, max_value=9999), min_size=0, max_size=6, unique=True),
+        data=st.data())
+    def test_property_sums_exactly(self, cents, rounding, cuts, data):
+        # random percent sets: cut 100.00 % (10000 basis points) at random places
+        points = [0] + sorted(cuts) + [10000]
+        percents = [(b - a) / 100.0 for a, b in zip(points, points[1:])]
+        rounding_index = data.draw(st.integers(min_value=0, max_value=len(percents) - 1))
+        shares = [(p, i == rounding_index) for i, p in enumerate(percents)]
+        amount = cents / 100.0
+        parts = allocate(amount, shares, rounding)
+        unit = Decimal(repr(rounding))
+        total = (Decimal(repr(amount)) / unit).quantize(Decimal(1), 'ROUND_HALF_UP') * unit
+        dparts = [Decimal(repr(p)) for p in parts]
+        self.assertEqual(len(parts), len(shares))
+        # exact sum, every part a multiple of the currency unit
+        self.assertEqual(sum(dparts), total)
+        for d in dparts:
+            self.assertEqual(d % unit, 0)
+        # every part but the rounding one is its share rounded to the unit
+        for i, (d, (pct, is_rounding)) in enumerate(zip(dparts, shares)):
+            if not is_rounding:
+                exact = total * Decimal(repr(pct)) / 100
+                self.assertLessEqual(abs(d - exact), unit / 2)

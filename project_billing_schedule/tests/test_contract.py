@@ -1,0 +1,295 @@
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests.common import SavepointCase
+
+
+def amounts(records):
+    return [round(a, 2) for a in records.mapped('amount')]
+
+
+class BillingCase(SavepointCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(BillingCase, cls).setUpClass()
+        env = cls.env
+        cls.company = env.ref('base.main_company')
+        cls.customer = env['res.partner'].create({'name': 'Customer (test)', 'customer': True})
+        cls.grant = env['res.partner'].create({'name': 'Grant fund (test)', 'customer': True})
+        cls.hour_product = env['product.product'].create({
+            'name': 'Hours (test)', 'type': 'service', 'list_price': 90.0,
+            'uom_id': env.ref('product.product_uom_hour').id,
+            'uom_po_id': env.ref('product.product_uom_hour').id, 'taxes_id': [(6, 0, [])]})
+        cls.contract = env['project.contract'].with_context(
+            project_contract_no_default_funding=True).create({
+                'name': 'T&M contract (test)', 'partner_id': cls.customer.id,
+                'hour_product_id': cls.hour_product.id, 'markup_percent': 20.0})
+        Source = env['project.funding.source']
+        cls.src_customer = Source.create({'contract_id': cls.contract.id,
+                                          'partner_id': cls.customer.id, 'funding_type': 'customer'})
+        cls.src_grant = Source.create({'contract_id': cls.contract.id, 'partner_id': cls.grant.id,
+                                       'funding_type': 'grant'})
+        cls.rule = env['project.funding.rule'].create({
+            'contract_id': cls.contract.id, 'name': '70/30', 'sequence': 10,
+            'allocation_ids': [
+                (0, 0, {'source_id': cls.src_customer.id, 'percent': 70.0, 'is_rounding': True}),
+                (0, 0, {'source_id': cls.src_grant.id, 'percent': 30.0})]})
+        cls.project = env['project.project'].create({
+            'name': 'T&M project (test)', 'project_invoice_type': 'time_material',
+            'contract_id': cls.contract.id})
+        cls.employee = env['hr.employee'].create({'name': 'Consultant (test)'})
+        cls.employee2 = env['hr.employee'].create({'name': 'Junior (test)'})
+        env['project.contract.rate'].create({'contract_id': cls.contract.id,
+                                             'employee_id': cls.employee.id, 'price': 100.0})
+        cls.vendor = env['res.partner'].create({'name': 'Vendor (test)', 'supplier': True})
+        cls.item = env['product.product'].create({
+            'name': 'Item (test)', 'type': 'consu', 'purchase_method': 'purchase',
+            'list_price': 70.0, 'standard_price': 50.0,
+            'supplier_taxes_id': [(6, 0, [])], 'taxes_id': [(6, 0, [])]})
+
+    def timesheet(self, hours, employee=None, project=None, date='2026-03-02', task=None):
+        return self.env['account.analytic.line'].create({
+            'name': 'Work', 'project_id': (project or self.project).id,
+            'employee_id': (employee or self.employee).id, 'unit_amount': hours, 'date': date,
+            'task_id': task.id if task else False})
+
+    def bill_purchase(self, line_property, project=None, qty=1.0, price=50.0):
+        po = self.env['purchase.order'].create({
+            'partner_id': self.vendor.id,
+            'order_line': [(0, 0, {
+                'product_id': self.item.id, 'name': self.item.name, 'product_qty': qty,
+                'price_unit': price, 'product_uom': self.item.uom_po_id.id,
+                'date_planned': '2026-03-01', 'taxes_id': [(6, 0, [])],
+                'project_id': (project or self.project).id, 'line_property': line_property})]})
+        po.button_confirm()
+        bill = self.env['account.invoice'].create({
+            'type': 'in_invoice', 'partner_id': self.vendor.id, 'purchase_id': po.id,
+            'reference': 'B-%s' % po.name, 'date_invoice': '2026-03-05'})
+        bill.purchase_order_change()
+        bill.action_invoice_open()
+        return self.env['account.analytic.line'].search([('purchase_line_id', '=', po.order_line.id)])
+
+    def item_dict(self, amount, ttype='hour', date='2026-03-02', key=None, contract=None):
+        return {'key': key or amount, 'contract': contract or self.contract, 'amount': amount,
+                'date': date, 'transaction_type': ttype, 'project_id': self.project.id,
+                'task_id': False, 'categ_id': False}
+
+
+class TestContract(BillingCase):
+
+    def test_project_type_needs_contract(self):
+        with self.assertRaisesRegex(ValidationError, 'attach it to a project contract'):
+            self.env['project.project'].create({'name': 'No contract',
+                                                'project_invoice_type': 'time_material'})
+        with self.assertRaisesRegex(ValidationError, 'attach it to a project contract'):
+            self.env['project.project'].create({'name': 'No contract',
+                                                'project_invoice_type': 'fixed_price'})
+        internal = self.env['project.project'].create({'name': 'Internal'})
+        self.assertEqual(internal.project_invoice_type, 'internal')
+
+    def test_default_funding_of_a_new_contract(self):
+        contract = self.env['project.contract'].create({'name': 'Plain', 'partner_id': self.customer.id})
+        self.assertTrue(contract.code.startswith('PC/'))
+        self.assertEqual(contract.funding_source_ids.partner_id, self.customer)
+        self.assertEqual(contract.funding_rule_ids.allocation_ids.percent, 100.0)
+        self.assertTrue(contract.funding_rule_ids.allocation_ids.is_rounding)
+
+    def test_allocation_refusals(self):
+        Rule = self.env['project.funding.rule']
+        base = {'contract_id': self.contract.id, 'name': 'Bad'}
+        with self.assertRaisesRegex(ValidationError, 'total 99.0 %'):
+            Rule.create(dict(base, allocation_ids=[
+                (0, 0, {'source_id': self.src_customer.id, 'percent': 69.0, 'is_rounding': True}),
+                (0, 0, {'source_id': self.src_grant.id, 'percent': 30.0})]))
+        with self.assertRaisesRegex(ValidationError, r'exactly one allocation .* \(it has 0\)'):
+            Rule.create(dict(base, allocation_ids=[
+                (0, 0, {'source_id': self.src_customer.id, 'percent': 70.0}),
+                (0, 0, {'source_id': self.src_grant.id, 'percent': 30.0})]))
+        with self.assertRaisesRegex(ValidationError, r'\(it has 2\)'):
+            Rule.create(dict(base, allocation_ids=[
+                (0, 0, {'source_id': self.src_customer.id, 'percent': 70.0, 'is_rounding': True}),
+                (0, 0, {'source_id': self.src_grant.id, 'percent': 30.0, 'is_rounding': True})]))
+        other = self.env['project.contract'].create({'name': 'Other', 'partner_id': self.customer.id})
+        with self.assertRaisesRegex(ValidationError, 'another contract'):
+            Rule.create(dict(base, allocation_ids=[
+                (0, 0, {'source_id': other.funding_source_ids.id, 'percent': 100.0, 'is_rounding': True})]))
+
+    def test_allocation_of_transactions(self):
+        allocs, reasons = self.contract._allocate_funding([self.item_dict(100.01)])
+        self.assertFalse(reasons)
+        self.assertEqual(allocs[100.01], [(self.src_customer, 70.01), (self.src_grant, 30.0)])
+
+    def test_rule_priority_and_limit_fall_through(self):
+        # grant pays 100 % of hours up to 500, then the customer pays
+        self.src_grant.limit_amount = 500.0
+        self.env['project.funding.rule'].create({
+            'contract_id': self.contract.id, 'name': 'Grant first', 'sequence': 1,
+            'transaction_type': 'hour',
+            'allocation_ids': [(0, 0, {'source_id': self.src_grant.id, 'percent': 100.0,
+                                       'is_rounding': True})]})
+        allocs, reasons = self.contract._allocate_funding([
+            self.item_dict(300.0, key='a'), self.item_dict(150.0, key='b'),
+            self.item_dict(100.0, key='c'), self.item_dict(50.0, key='d')])
+        self.assertFalse(reasons)
+        self.assertEqual(allocs['a'], [(self.src_grant, 300.0)])
+        self.assertEqual(allocs['b'], [(self.src_grant, 150.0)])
+        # 300 + 150 + 100 > 500: falls through to the 70/30 rule, whose grant
+        # share 30.00 still fits (480 <= 500)
+        self.assertEqual(allocs['c'], [(self.src_customer, 70.0), (self.src_grant, 30.0)])
+        # 480 + 50 > 500 and 480 + 15 = 495 fits the 70/30 rule
+        self.assertEqual(allocs['d'], [(self.src_customer, 35.0), (self.src_grant, 15.0)])
+        # an expense is not covered by the hours rule; with the grant used up
+        # nothing covers it and the reason says so
+        allocs, reasons = self.contract._allocate_funding([self.item_dict(100.0, 'expense', key='e')])
+        self.assertEqual(allocs['e'], [(self.src_customer, 70.0), (self.src_grant, 30.0)])
+        self.src_grant.limit_amount = 20.0
+        allocs, reasons = self.contract._allocate_funding([self.item_dict(100.0, 'expense', key='f')])
+        self.assertNotIn('f', allocs)
+        self.assertIn('limit of Grant fund (test)', reasons['f'])
+
+    def test_rule_filters(self):
+        self.rule.write({'transaction_type': 'hour', 'date_from': '2026-03-01', 'date_to': '2026-03-31'})
+        allocs, reasons = self.contract._allocate_funding([
+            self.item_dict(10.0, 'hour', '2026-03-15', key='in'),
+            self.item_dict(10.0, 'hour', '2026-04-01', key='late'),
+            self.item_dict(10.0, 'fee', '2026-03-15', key='fee')])
+        self.assertIn('in', allocs)
+        self.assertIn('No funding rule', reasons['late'])
+        self.assertIn('No funding rule', reasons['fee'])
+
+    def test_sales_price_of_hours(self):
+        line = self.timesheet(10.0)
+        self.assertEqual(line.billing_type, 'hour')
+        self.assertEqual(line.invoice_status, 'to_invoice')
+        self.assertEqual(line.billing_project_id, self.project)
+        self.assertEqual(line.billing_contract_id, self.contract)
+        self.assertEqual(line.sales_price, 100.0)          # the employee's contract rate
+        self.assertEqual(line.billing_amount, 1000.0)
+        junior = self.timesheet(2.5, employee=self.employee2)
+        self.assertEqual(junior.sales_price, 90.0)         # the hours product's price
+        self.assertEqual(junior.billing_amount, 225.0)
+        self.env['project.contract.rate'].create({'contract_id': self.contract.id,
+                                                  'product_id': self.hour_product.id, 'price': 95.0})
+        junior.unit_amount = 3.0                           # re-priced on change
+        self.assertEqual(junior.sales_price, 95.0)
+        self.assertEqual(junior.billing_amount, 285.0)
+        junior.sales_price = 80.0                          # a manual price sticks
+        junior.unit_amount = 4.0
+        self.assertTrue(junior.sales_price_manual)
+        self.assertEqual(junior.billing_amount, 320.0)
+
+    def test_hours_of_internal_and_fixed_price_projects(self):
+        internal = self.env['project.project'].create({'name': 'Internal (test)'})
+        line = self.timesheet(1.0, project=internal)
+        self.assertEqual(line.invoice_status, 'not_chargeable')
+        self.assertEqual(line.not_invoiceable_reason, 'Internal project')
+        fp = self.env['project.project'].create({'name': 'FP', 'project_invoice_type': 'fixed_price',
+                                                 'contract_id': self.contract.id, 'fixed_price': 1000})
+        line = self.timesheet(1.0, project=fp)
+        self.assertEqual(line.invoice_status, 'not_chargeable')
+        self.assertIn('billing schedule', line.not_invoiceable_reason)
+
+    def test_chargeable_purchase_line(self):
+        lines = self.bill_purchase('chargeable')
+        self.assertEqual(len(lines), 1)
+        self.assertEqual(lines.billing_type, 'item')
+        self.assertEqual(lines.billing_cost, 50.0)
+        self.assertEqual(lines.invoice_status, 'to_invoice')
+        self.assertEqual(lines.sales_price, 60.0)          # cost 50 + 20 % markup
+        self.assertEqual(lines.billing_amount, 60.0)
+        self.contract.markup_percent = 0.0                 # no markup: the product's price
+        lines.unit_amount = 1.0
+        lines._update_billing()
+        self.assertEqual(lines.sales_price, 70.0)
+
+    def test_non_chargeable_purchase_line_is_never_invoiceable(self):
+        lines = self.bill_purchase('not_chargeable')
+        self.assertEqual(lines.billing_cost, 50.0)
+        self.assertEqual(lines.invoice_status, 'not_chargeable')
+        self.assertEqual(lines.not_invoiceable_reason, 'Not chargeable')
+        lines.unit_amount = 1.0                            # a change does not make it chargeable
+        self.assertEqual(lines.invoice_status, 'not_chargeable')
+
+    def test_line_property_defaults(self):
+        POL = self.env['purchase.order.line']
+        categ = self.env['product.category'].create({'name': 'Overheads',
+                                                     'project_line_property': 'not_chargeable'})
+        self.assertEqual(POL._default_line_property(self.item, self.project), 'chargeable')
+        self.item.categ_id = categ
+        self.assertEqual(POL._default_line_property(self.item, self.project), 'not_chargeable')
+        internal = self.env['project.project'].create({'name': 'Internal'})
+        self.item.categ_id = self.env.ref('product.product_category_all')
+        self.assertEqual(POL._default_line_property(self.item, internal), 'not_chargeable')
+
+
+class TestBillingSchedule(BillingCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestBillingSchedule, cls).setUpClass()
+        cls.fp = cls.env['project.project'].create({
+            'name': 'Fixed price (test)', 'project_invoice_type': 'fixed_price',
+            'contract_id': cls.contract.id, 'fixed_price': 12345.67})
+
+    def schedule(self, percents, project=None):
+        OnAccount = self.env['project.on.account']
+        return OnAccount.browse([OnAccount.create({
+            'project_id': (project or self.fp).id, 'kind': 'milestone', 'sequence': i,
+            'name': 'M%d' % i, 'amount_type': 'percent', 'percent': pct}).id
+            for i, pct in enumerate(percents)])
+
+    def test_schedule_sums_exactly_to_the_fixed_price(self):
+        milestones = self.schedule([20, 30, 15, 35])
+        self.assertEqual(amounts(milestones), [2469.13, 3703.70, 1851.85, 4320.99])
+        self.assertEqual(round(sum(milestones.mapped('amount')), 2), 12345.67)
+        self.assertEqual(set(milestones.mapped('status')), {'planned'})
+        # changing the price re-spreads it, the last still absorbing rounding
+        self.fp.fixed_price = 100.0
+        self.assertEqual(amounts(milestones), [20.0, 30.0, 15.0, 35.0])
+        self.fp.fixed_price = 0.05
+        self.assertEqual(round(sum(milestones.mapped('amount')), 2), 0.05)
+
+    def test_three_thirds(self):
+        milestones = self.schedule([33.3333, 33.3333, 33.3334])
+        self.fp.fixed_price = 100.0
+        self.assertEqual(amounts(milestones), [33.33, 33.33, 33.34])
+
+    def test_schedule_over_100_percent_refused(self):
+        self.schedule([60, 30])
+        with self.assertRaisesRegex(ValidationError, 'cannot exceed 100'):
+            self.schedule([20])
+
+    def test_milestone_invoiced_only_once_complete(self):
+        task = self.env['project.task'].create({'name': 'Delivery', 'project_id': self.fp.id})
+        milestone = self.schedule([100])
+        milestone.task_id = task
+        with self.assertRaisesRegex(UserError, 'not complete'):
+            milestone._check_invoiceable()
+        # the activity reaching a closing (folded) stage completes it
+        done = self.env['project.task.type'].create({'name': 'Done (test)', 'fold': True,
+                                                     'project_ids': [(4, self.fp.id)]})
+        task.stage_id = done
+        self.assertEqual(milestone.status, 'ready')
+        self.assertEqual(milestone.completed_uid, self.env.user)
+        milestone._check_invoiceable()
+        milestone.action_reset_planned()
+        milestone.action_mark_complete()
+        self.assertEqual(milestone.status, 'ready')
+
+    def test_on_account_kinds(self):
+        OnAccount = self.env['project.on.account']
+        prepay = OnAccount.create({'project_id': self.project.id, 'kind': 'prepayment',
+                                   'name': 'Prepayment', 'amount_type': 'fixed', 'fixed_amount': 1000.0})
+        self.assertEqual(prepay.status, 'ready')
+        deduction = OnAccount.create({'project_id': self.project.id, 'kind': 'deduction',
+                                      'name': 'Deduct prepayment', 'amount_type': 'fixed',
+                                      'fixed_amount': -1000.0})
+        self.assertEqual(deduction.amount, -1000.0)
+        with self.assertRaisesRegex(ValidationError, 'minus sign'):
+            OnAccount.create({'project_id': self.project.id, 'kind': 'deduction', 'name': 'Bad',
+                              'amount_type': 'fixed', 'fixed_amount': 100.0})
+        with self.assertRaisesRegex(ValidationError, 'Fixed-price'):
+            OnAccount.create({'project_id': self.project.id, 'kind': 'milestone', 'name': 'Bad',
+                              'amount_type': 'fixed', 'fixed_amount': 100.0})
+        with self.assertRaisesRegex(ValidationError, 'Time-and-material'):
+            OnAccount.create({'project_id': self.fp.id, 'kind': 'prepayment', 'name': 'Bad',
+                              'amount_type': 'fixed', 'fixed_amount': 100.0})
