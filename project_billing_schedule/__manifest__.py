@@ -18,6 +18,10 @@
         'views/project_contract_views.xml',
         'views/project_project_views.xml',
         'views/purchase_views.xml',
+        'views/project_invoice_proposal_views.xml',
+        'views/project_billing_rule_views.xml',
+        'views/res_config_settings_views.xml',
+        'report/project_invoice_report.xml',
         'views/menus.xml',
     ],
     'demo': [

@@ -11,3 +11,8 @@ from . import account_analytic_line
 from . import purchase_order_line
 from . import account_move_line
 from . import account_invoice
+from . import project_invoice_proposal
+from . import project_invoice_proposal_line
+from . import project_billing_rule
+from . import project_invoice_control
+from . import res_company

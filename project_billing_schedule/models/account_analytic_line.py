@@ -49,6 +49,8 @@ class AccountAnalyticLine(models.Model):
     invoice_status = fields.Selection(INVOICE_STATUS, string='Invoice status', index=True,
                                       copy=False, readonly=True)
     not_invoiceable_reason = fields.Char(string='Why not invoiceable', copy=False, readonly=True)
+    proposal_line_ids = fields.One2many('project.invoice.proposal.line', 'analytic_line_id',
+                                        string='Invoice proposal lines', readonly=True)
 
     @api.depends('project_id', 'account_id')
     def _compute_billing_project(self):

@@ -64,6 +64,15 @@ class ProjectContract(models.Model):
     transaction_count = fields.Integer(compute='_compute_counts')
     on_account_count = fields.Integer(compute='_compute_counts')
     note = fields.Text()
+    review_required = fields.Boolean(
+        string='Review invoice proposals',
+        help='Invoice proposals of this contract must be approved by a reviewer '
+             'before they are posted (also forced for all contracts in the settings).')
+    billing_rule_ids = fields.One2many('project.billing.rule', 'contract_id', string='Billing rules',
+                                       copy=True)
+    proposal_ids = fields.One2many('project.invoice.proposal', 'contract_id', string='Proposals')
+    proposal_count = fields.Integer(compute='_compute_proposal_count')
+    completion_percent = fields.Float(compute='_compute_completion', string='Completion (%)')
 
     _sql_constraints = [
         ('date_check', 'CHECK (date_end IS NULL OR date_start IS NULL OR date_end >= date_start)',
@@ -81,6 +90,40 @@ class ProjectContract(models.Model):
             contract.project_count = len(contract.project_ids)
             contract.transaction_count = counts.get(contract.id, 0)
             contract.on_account_count = oa.get(contract.id, 0)
+
+    @api.multi
+    def _compute_proposal_count(self):
+        for contract in self:
+            contract.proposal_count = len(contract.proposal_ids)
+
+    @api.multi
+    def _compute_completion(self):
+        for contract in self:
+            contract.completion_percent = contract._completion_percent()
+
+    def _completion_percent(self):
+        """Average completion of the contract's invoiceable projects."""
+        projects = self.project_ids.filtered(
+            lambda p: p.project_invoice_type in ('time_material', 'fixed_price'))
+        if not projects:
+            return 0.0
+        return sum(projects._completion_percents().values()) / len(projects)
+
+    @api.multi
+    def action_view_proposals(self):
+        self.ensure_one()
+        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
+        action['domain'] = [('contract_id', '=', self.id)]
+        return action
+
+    @api.multi
+    def action_create_proposals(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window', 'res_model': 'project.invoice.proposal.wizard',
+            'view_mode': 'form', 'target': 'new', 'name': _('Create invoice proposals'),
+            'context': {'default_contract_id': self.id},
+        }
 
     @api.model
     def create(self, vals):
@@ -136,9 +179,31 @@ class ProjectContract(models.Model):
     def _funding_consumed(self):
         """Amount already allocated to each funding source of these contracts
         (by proposals that are not cancelled): {source_id: amount}."""
-        return {}
+        if not self:
+            return {}
+        self.env.cr.execute("""
+            SELECT p.funding_source_id, SUM(l.amount)
+              FROM project_invoice_proposal_line l
+              JOIN project_invoice_proposal p ON p.id = l.proposal_id
+             WHERE p.contract_id IN %s AND p.state != 'cancel'
+               AND l.transaction_type NOT IN ('retention', 'retention_release')
+             GROUP BY p.funding_source_id
+        """, (tuple(self.ids),))
+        return dict(self.env.cr.fetchall())
 
-    def _allocate_funding(self, items):
+    def _split_transaction(self, amount, shares):
+        """Split `amount` again by the funding rule the proposal lines
+        `shares` were allocated with; returns the parts in `shares` order."""
+        rule = shares[:1].funding_rule_id
+        if not rule:
+            return [amount] if len(shares) == 1 else [0.0] * len(shares)
+        allocs = rule.allocation_ids
+        parts = allocate(amount, [(a.percent, a.is_rounding) for a in allocs],
+                         self.currency_id.rounding)
+        by_source = dict(zip(allocs.mapped('source_id'), parts))
+        return [by_source.get(share.proposal_id.funding_source_id, 0.0) for share in shares]
+
+    def _allocate_funding(self, items, rules_out=None):
         """Decide who pays for each item.
 
         items: list of dicts with keys key (any hashable), contract (record),
@@ -171,6 +236,8 @@ class ProjectContract(models.Model):
                     limited = over[0]
                     continue
                 allocations[item['key']] = [(a.source_id, part) for a, part in zip(allocs, parts)]
+                if rules_out is not None:
+                    rules_out[item['key']] = rule
                 for a, part in zip(allocs, parts):
                     consumed[a.source_id.id] = consumed.get(a.source_id.id, 0.0) + part
                 break

@@ -55,3 +55,19 @@ class ProjectFundingSource(models.Model):
         self.ensure_one()
         return bool(self.limit_amount) and float_compare(
             amount, self.limit_amount, precision_rounding=self.currency_id.rounding) > 0
+
+    def _retention_outstanding(self):
+        """Retained on posted invoices, less what release proposals (not
+        cancelled) give back."""
+        self.ensure_one()
+        self.env.cr.execute("""
+            SELECT COALESCE(SUM(CASE WHEN l.transaction_type = 'retention' AND p.state = 'posted'
+                                     THEN -l.amount ELSE 0 END), 0)
+                 - COALESCE(SUM(CASE WHEN l.transaction_type = 'retention_release'
+                                     THEN l.amount ELSE 0 END), 0)
+              FROM project_invoice_proposal_line l
+              JOIN project_invoice_proposal p ON p.id = l.proposal_id
+             WHERE p.funding_source_id = %s AND p.state != 'cancel'
+        """, (self.id,))
+        outstanding = self.env.cr.fetchone()[0] or 0.0
+        return self.currency_id.round(outstanding)

@@ -43,6 +43,7 @@ class ProjectOnAccount(models.Model):
         ('ready', 'Ready to invoice'),
         ('in_proposal', 'In proposal'),
         ('invoiced', 'Invoiced'),
+        ('credited', 'Credited'),
     ], default='planned', required=True, readonly=True, copy=False, index=True)
     completed_uid = fields.Many2one('res.users', string='Completed by', readonly=True, copy=False)
     completed_date = fields.Datetime(string='Completed on', readonly=True, copy=False)

@@ -45,6 +45,30 @@ class ProjectProject(models.Model):
             project.billing_transaction_count = counts.get(project.id, 0)
             project.on_account_count = len(project.on_account_ids)
 
+    def _completion_percents(self):
+        """{project: % complete}. Fixed price with a schedule: the share of
+        the fixed price whose milestones are complete; otherwise hours spent
+        over planned hours of the tasks."""
+        result = {}
+        spent = dict((r['project_id'][0], r['unit_amount']) for r in
+                     self.env['account.analytic.line'].read_group(
+                         [('project_id', 'in', self.ids)], ['project_id', 'unit_amount'],
+                         ['project_id']))
+        planned = dict((r['project_id'][0], r['planned_hours']) for r in
+                       self.env['project.task'].read_group(
+                           [('project_id', 'in', self.ids)], ['project_id', 'planned_hours'],
+                           ['project_id']))
+        for project in self:
+            milestones = project.on_account_ids.filtered(lambda o: o.kind == 'milestone')
+            if project.project_invoice_type == 'fixed_price' and milestones and project.fixed_price:
+                done = sum(milestones.filtered(lambda o: o.status != 'planned').mapped('amount'))
+                result[project] = min(100.0, 100.0 * done / project.fixed_price)
+            elif planned.get(project.id):
+                result[project] = 100.0 * spent.get(project.id, 0.0) / planned[project.id]
+            else:
+                result[project] = 0.0
+        return result
+
     @api.multi
     def _billing_schedule_total(self):
         self.ensure_one()

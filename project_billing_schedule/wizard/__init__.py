@@ -1,0 +1,4 @@
+from . import invoice_proposal_wizard
+from . import invoice_proposal_reject
+from . import invoice_credit_wizard
+from . import periodic_invoice_wizard

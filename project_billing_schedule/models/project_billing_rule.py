@@ -1,0 +1,97 @@
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
+
+
+class ProjectBillingRule(models.Model):
+    """Factureringsregel: when to propose an invoice automatically, e.g. when
+    the work is 25, 50, 75 and 100 % complete, or when a milestone is complete."""
+    _name = 'project.billing.rule'
+    _description = 'Billing rule'
+    _order = 'contract_id, sequence, id'
+
+    contract_id = fields.Many2one('project.contract', required=True, ondelete='cascade', index=True)
+    company_id = fields.Many2one(related='contract_id.company_id', store=True, readonly=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    rule_type = fields.Selection([
+        ('completion', 'At completion thresholds'),
+        ('milestone', 'When a milestone is complete'),
+    ], required=True, default='completion')
+    project_id = fields.Many2one('project.project', string='Project',
+                                 domain="[('contract_id', '=', contract_id)]",
+                                 help='Completion of this project; empty: of the contract.')
+    thresholds = fields.Char(default='25,50,75,100',
+                             help='Completion percentages, comma separated. Completion is hours '
+                                  'spent over planned hours (Fixed price: completed milestones).')
+    last_threshold = fields.Float(compute='_compute_last_threshold', string='Last threshold reached')
+
+    @api.constrains('thresholds', 'rule_type')
+    def _check_thresholds(self):
+        for rule in self.filtered(lambda r: r.rule_type == 'completion'):
+            values = rule._threshold_values()
+            if not values or any(v <= 0 or v > 100 for v in values):
+                raise ValidationError(_('Billing rule "%s": give completion thresholds between 0 '
+                                        'and 100, e.g. 25,50,75,100.') % rule.name)
+
+    def _threshold_values(self):
+        try:
+            return sorted(set(float(v) for v in (self.thresholds or '').split(',') if v.strip()))
+        except ValueError:
+            return []
+
+    @api.multi
+    def _compute_last_threshold(self):
+        for rule in self:
+            done = self.env['project.invoice.proposal'].search(
+                [('billing_rule_id', '=', rule.id)], order='billing_threshold desc', limit=1)
+            rule.last_threshold = done.billing_threshold
+
+    def _completion(self):
+        if self.project_id:
+            return self.project_id._completion_percents()[self.project_id]
+        return self.contract_id._completion_percent()
+
+    @api.multi
+    def _apply(self):
+        """Create the proposals this rule calls for now; each threshold once."""
+        Proposal = self.env['project.invoice.proposal']
+        created = Proposal.browse()
+        for rule in self:
+            contract = rule.contract_id
+            if rule.rule_type == 'milestone':
+                created |= Proposal._propose(contract, types=['on_account'],
+                                             projects=rule.project_id or None, billing_rule=rule)[0]
+                continue
+            completion = rule._completion()
+            crossed = [t for t in rule._threshold_values()
+                       if t > rule.last_threshold and completion >= t]
+            if not crossed:
+                continue
+            # several thresholds crossed at once make one proposal, the highest
+            proposals = Proposal._propose(contract, projects=rule.project_id or None,
+                                          billing_rule=rule, threshold=max(crossed))[0]
+            if proposals:
+                created |= proposals
+                for proposal in proposals:
+                    proposal.message_post(body=_('Created by billing rule "%s" at %s %% complete.')
+                                          % (rule.name, max(crossed)))
+        return created
+
+    @api.model
+    def _cron_apply(self):
+        """Scheduled action: check every active contract's billing rules; one
+        contract that fails never stops the others."""
+        rules = self.search([('contract_id.state', '=', 'active')])
+        for contract in rules.mapped('contract_id'):
+            try:
+                with self.env.cr.savepoint():
+                    rules.filtered(lambda r: r.contract_id == contract)._apply()
+            except Exception as e:  # reported, then the next contract
+                _logger.warning('Billing rules of contract %s failed: %s', contract.display_name, e)
+                contract.message_post(body=_('Billing rules failed: %s') % e)
+        return True

@@ -1,0 +1,466 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, float_is_zero
+
+import psycopg2
+
+
+class ProjectInvoiceProposal(models.Model):
+    """Factuurvoorstel: a preliminary invoice for one funding source of a
+    project (or of a whole contract). Posting it creates and validates the
+    customer invoice (or credit note when its total is negative)."""
+    _name = 'project.invoice.proposal'
+    _description = 'Invoice proposal'
+    _inherit = ['mail.thread']
+    _order = 'date desc, id desc'
+
+    name = fields.Char(required=True, copy=False, readonly=True, default='/', index=True)
+    contract_id = fields.Many2one('project.contract', required=True, readonly=True, index=True,
+                                  ondelete='restrict', states={'draft': [('readonly', False)]})
+    project_id = fields.Many2one('project.project', readonly=True, index=True,
+                                 help='Empty when the contract is invoiced per contract.')
+    funding_source_id = fields.Many2one('project.funding.source', string='Funding source',
+                                        required=True, readonly=True, ondelete='restrict')
+    partner_id = fields.Many2one(related='funding_source_id.partner_id', store=True, readonly=True,
+                                 string='Invoice to')
+    company_id = fields.Many2one(related='contract_id.company_id', store=True, readonly=True)
+    currency_id = fields.Many2one(related='contract_id.currency_id', store=True, readonly=True)
+    date = fields.Date(string='Invoice date', required=True, default=fields.Date.context_today,
+                       readonly=True, states={'draft': [('readonly', False)]})
+    kind = fields.Selection([
+        ('invoice', 'Invoice proposal'),
+        ('credit', 'Credit note proposal'),
+        ('retention_release', 'Retention release'),
+    ], default='invoice', required=True, readonly=True)
+    transaction_type = fields.Selection([
+        ('hour', 'Hours'), ('expense', 'Expenses'), ('item', 'Items'), ('fee', 'Fees'),
+        ('on_account', 'On-account')], readonly=True,
+        help='Set when the proposal holds one transaction type only.')
+    state = fields.Selection([
+        ('draft', 'Draft'),
+        ('review', 'In review'),
+        ('approved', 'Approved'),
+        ('posted', 'Posted'),
+        ('cancel', 'Cancelled'),
+    ], default='draft', required=True, readonly=True, copy=False, index=True,
+        track_visibility='onchange')
+    line_ids = fields.One2many('project.invoice.proposal.line', 'proposal_id', string='Lines',
+                               readonly=True, states={'draft': [('readonly', False)]})
+    amount_total = fields.Monetary(compute='_compute_amounts', store=True, string='Total')
+    amount_retention = fields.Monetary(compute='_compute_amounts', store=True, string='Retention')
+    review_required = fields.Boolean(compute='_compute_review_required')
+    submitted_uid = fields.Many2one('res.users', string='Submitted by', readonly=True, copy=False)
+    reviewed_uid = fields.Many2one('res.users', string='Reviewed by', readonly=True, copy=False)
+    reviewed_date = fields.Datetime(string='Reviewed on', readonly=True, copy=False)
+    reject_reason = fields.Text(string='Rejection reason', readonly=True, copy=False)
+    invoice_id = fields.Many2one('account.invoice', string='Customer invoice', readonly=True,
+                                 copy=False)
+    reinvoice = fields.Boolean(string='Invoice again after crediting', readonly=True,
+                               help='Credited transactions become invoiceable again.')
+    billing_rule_id = fields.Many2one('project.billing.rule', readonly=True, index=True)
+    billing_threshold = fields.Float(readonly=True, string='Completion threshold (%)')
+    note = fields.Text()
+
+    @api.depends('line_ids.amount', 'line_ids.transaction_type')
+    def _compute_amounts(self):
+        for proposal in self:
+            proposal.amount_total = sum(proposal.line_ids.mapped('amount'))
+            proposal.amount_retention = sum(proposal.line_ids.filtered(
+                lambda l: l.transaction_type == 'retention').mapped('amount'))
+
+    @api.depends('contract_id.review_required', 'company_id.project_proposal_review_required')
+    def _compute_review_required(self):
+        for proposal in self:
+            proposal.review_required = proposal.contract_id.review_required or \
+                proposal.company_id.project_proposal_review_required
+
+    @api.model
+    def create(self, vals):
+        if vals.get('name', '/') == '/':
+            vals['name'] = self.env['ir.sequence'].next_by_code('project.invoice.proposal') or '/'
+        return super(ProjectInvoiceProposal, self).create(vals)
+
+    @api.multi
+    def unlink(self):
+        if self.filtered(lambda p: p.state not in ('draft', 'cancel')):
+            raise UserError(_('Only draft or cancelled invoice proposals can be deleted.'))
+        self.filtered(lambda p: p.state == 'draft').action_cancel()
+        return super(ProjectInvoiceProposal, self).unlink()
+
+    # ------------------------------------------------------------------
+    # Retention
+    # ------------------------------------------------------------------
+    def _update_retention(self):
+        """Keep the (negative) retention line of invoice proposals in step with
+        their other lines: percent of the funding source, on a positive base."""
+        Line = self.env['project.invoice.proposal.line']
+        for proposal in self.filtered(lambda p: p.kind == 'invoice' and p.state == 'draft'):
+            source = proposal.funding_source_id
+            retention = proposal.line_ids.filtered(lambda l: l.transaction_type == 'retention')
+            base = sum(proposal.line_ids.filtered(
+                lambda l: l.transaction_type != 'retention').mapped('amount'))
+            amount = 0.0
+            if source.retention_percent and base > 0:
+                amount = -proposal.currency_id.round(base * source.retention_percent / 100.0)
+            if float_is_zero(amount, precision_rounding=proposal.currency_id.rounding):
+                retention.unlink()
+            elif retention:
+                retention.write({'amount': amount, 'sales_price': amount})
+            else:
+                Line.create({
+                    'proposal_id': proposal.id, 'transaction_type': 'retention', 'sequence': 9999,
+                    'name': _('Retention %s %%') % source.retention_percent,
+                    'product_id': self.env.ref('project_billing_schedule.product_retention').id,
+                    'quantity': 1.0, 'sales_price': amount, 'amount': amount,
+                    'share_percent': 100.0})
+
+    # ------------------------------------------------------------------
+    # Review workflow ("Review project invoice proposals")
+    # ------------------------------------------------------------------
+    def _check_state(self, states, action):
+        for proposal in self:
+            if proposal.state not in states:
+                raise UserError(_('Invoice proposal %s is %s: it cannot be %s.') % (
+                    proposal.name, dict(self._fields['state'].selection)[proposal.state].lower(),
+                    action))
+
+    @api.multi
+    def action_submit(self):
+        self._check_state(('draft',), _('submitted for review'))
+        for proposal in self:
+            if not proposal.line_ids:
+                raise UserError(_('Invoice proposal %s has no lines.') % proposal.name)
+        self.write({'state': 'review', 'submitted_uid': self.env.uid, 'reject_reason': False})
+        for proposal in self:
+            proposal.message_post(body=_('Submitted for review by %s.') % self.env.user.name)
+        return True
+
+    def _check_reviewer(self):
+        if not self.user_has_groups('project_billing_schedule.group_project_invoice_reviewer'):
+            raise AccessError(_('Only a reviewer of project invoice proposals may approve or '
+                                'reject them.'))
+
+    @api.multi
+    def action_approve(self):
+        self._check_reviewer()
+        self._check_state(('review',), _('approved'))
+        self.write({'state': 'approved', 'reviewed_uid': self.env.uid,
+                    'reviewed_date': fields.Datetime.now()})
+        for proposal in self:
+            proposal.message_post(body=_('Approved by %s.') % self.env.user.name)
+        return True
+
+    @api.multi
+    def action_reject(self, reason):
+        self._check_reviewer()
+        self._check_state(('review', 'approved'), _('rejected'))
+        if not (reason or '').strip():
+            raise UserError(_('Give the reason for the rejection.'))
+        self.write({'state': 'draft', 'reject_reason': reason, 'reviewed_uid': self.env.uid,
+                    'reviewed_date': fields.Datetime.now()})
+        for proposal in self:
+            proposal.message_post(body=_('Rejected by %s: %s') % (self.env.user.name, reason))
+        return True
+
+    @api.multi
+    def action_open_reject(self):
+        return {
+            'type': 'ir.actions.act_window', 'res_model': 'project.invoice.proposal.reject',
+            'view_mode': 'form', 'target': 'new',
+            'context': {'default_proposal_ids': [(6, 0, self.ids)]},
+        }
+
+    @api.multi
+    def action_cancel(self):
+        self._check_state(('draft', 'review', 'approved'), _('cancelled'))
+        self.mapped('line_ids')._release()
+        self.write({'state': 'cancel'})
+        for proposal in self:
+            proposal.message_post(body=_('Cancelled; its transactions are invoiceable again.'))
+        return True
+
+    # ------------------------------------------------------------------
+    # Posting
+    # ------------------------------------------------------------------
+    def _lock_transactions(self):
+        """Row locks on every transaction of these proposals; then re-read
+        their state from the database, so nothing is invoiced twice."""
+        lines = self.mapped('line_ids')
+        for table, ids in (('account_analytic_line', lines.mapped('analytic_line_id').ids),
+                           ('project_on_account', lines.mapped('on_account_id').ids)):
+            if ids:
+                try:
+                    self.env.cr.execute('SELECT id FROM %s WHERE id IN %%s FOR UPDATE NOWAIT' % table,
+                                        (tuple(ids),))
+                except psycopg2.OperationalError:
+                    raise UserError(_('Some of these transactions are being invoiced by another '
+                                      'user right now. Try again in a moment.'))
+        self.env['account.analytic.line'].invalidate_cache(['invoice_status'])
+        self.env['project.on.account'].invalidate_cache(['status'])
+        self.env['project.invoice.proposal.line'].invalidate_cache()
+
+    def _check_postable(self):
+        for proposal in self:
+            if proposal.state == 'posted':
+                raise UserError(_('Invoice proposal %s is already posted.') % proposal.name)
+            allowed = ('approved',) if proposal.review_required else ('draft', 'approved')
+            if proposal.state not in allowed:
+                raise UserError(_('Invoice proposal %s must be approved by a reviewer before it '
+                                  'is posted.') % proposal.name if proposal.review_required
+                                else _('Invoice proposal %s cannot be posted from state %s.')
+                                % (proposal.name, proposal.state))
+            if not proposal.line_ids:
+                raise UserError(_('Invoice proposal %s has no lines.') % proposal.name)
+            if proposal.funding_source_id.funding_type in ('internal', 'on_hold'):
+                raise UserError(_('Funding source %s is %s: it is not invoiced.') % (
+                    proposal.funding_source_id.display_name, proposal.funding_source_id.funding_type))
+        for line in self.mapped('line_ids'):
+            line._check_still_proposed()
+
+    @api.multi
+    def action_post(self):
+        """Create and validate the customer invoice (or credit note) of each
+        proposal; the transactions become invoiced (or credited)."""
+        self._lock_transactions()
+        self._check_postable()
+        for proposal in self:
+            invoice = proposal._create_invoice()
+            invoice.action_invoice_open()
+            proposal.write({'state': 'posted', 'invoice_id': invoice.id})
+            proposal.message_post(body=_('Posted as %s %s.') % (
+                invoice.type == 'out_refund' and _('credit note') or _('invoice'), invoice.number))
+        self.mapped('line_ids')._after_post()
+        return True
+
+    def _invoice_journal(self):
+        journal = self.env['account.journal'].search([
+            ('type', '=', 'sale'), ('company_id', '=', self.company_id.id)], order='sequence, id',
+            limit=1)
+        if not journal:
+            raise UserError(_('Company %s has no sales journal.') % self.company_id.name)
+        return journal
+
+    def _create_invoice(self):
+        self.ensure_one()
+        sign = 1 if float_compare(self.amount_total, 0.0,
+                                  precision_rounding=self.currency_id.rounding) >= 0 else -1
+        partner = self.partner_id
+        fpos = self.env['account.fiscal.position'].get_fiscal_position(partner.id)
+        fpos = self.env['account.fiscal.position'].browse(fpos)
+        vals = {
+            'type': 'out_invoice' if sign > 0 else 'out_refund',
+            'partner_id': partner.id,
+            'account_id': partner.with_context(
+                force_company=self.company_id.id).property_account_receivable_id.id,
+            'journal_id': self._invoice_journal().id,
+            'currency_id': self.currency_id.id,
+            'company_id': self.company_id.id,
+            'date_invoice': self.date,
+            'origin': self.name,
+            'name': self.contract_id.display_name,
+            'fiscal_position_id': fpos.id,
+            'payment_term_id': partner.property_payment_term_id.id,
+            'project_proposal_id': self.id,
+            'invoice_line_ids': [],
+        }
+        groups = self.line_ids._invoice_groups()
+        for seq, (key, lines) in enumerate(groups):
+            vals['invoice_line_ids'].append((0, 0, dict(lines._prepare_invoice_line(sign, fpos),
+                                                        sequence=seq)))
+        invoice = self.env['account.invoice'].create(vals)
+        # link every proposal line (so every transaction) to its invoice line
+        for (key, lines), inv_line in zip(groups, invoice.invoice_line_ids.sorted('sequence')):
+            lines.write({'invoice_line_id': inv_line.id})
+        invoice.compute_taxes()
+        return invoice
+
+    # ------------------------------------------------------------------
+    # Building proposals from transactions
+    # ------------------------------------------------------------------
+    def _lock_skip(self, table, ids, status_field, status):
+        """Ids among `ids` still in `status`, row-locked for this transaction;
+        rows another user is proposing right now are skipped."""
+        if not ids:
+            return []
+        self.env.cr.execute(
+            'SELECT id FROM %s WHERE id IN %%s AND %s = %%s FOR UPDATE SKIP LOCKED'
+            % (table, status_field), (tuple(ids), status))
+        return [r[0] for r in self.env.cr.fetchall()]
+
+    @api.model
+    def _propose(self, contracts, date_to=None, types=None, projects=None, transactions=None,
+                 on_accounts=None, split_by_type=False, retention_release=False, date=None,
+                 billing_rule=None, threshold=0.0):
+        """Create invoice proposals for what is to invoice on `contracts`:
+        one per funding source (and per project when the contract invoices per
+        project, per transaction type when split_by_type). The funding rules
+        decide each source's share of each transaction.
+
+        Returns (proposals, reasons): reasons maps a transaction to why it was
+        left out (no funding rule, limit reached, source on hold)."""
+        Analytic = self.env['account.analytic.line']
+        OnAccount = self.env['project.on.account']
+        date_to = date_to or fields.Date.context_today(self)
+        types = set(types or ('hour', 'expense', 'item', 'fee', 'on_account'))
+        # 1. what to invoice, row-locked
+        if transactions is None:
+            domain = [('billing_contract_id', 'in', contracts.ids), ('invoice_status', '=', 'to_invoice'),
+                      ('date', '<=', date_to), ('billing_type', 'in', list(types))]
+            if projects:
+                domain.append(('billing_project_id', 'in', projects.ids))
+            transactions = Analytic.search(domain, order='date, id')
+        transactions = Analytic.browse(self._lock_skip(
+            'account_analytic_line', transactions.ids, 'invoice_status', 'to_invoice'))
+        if on_accounts is None:
+            on_accounts = OnAccount.browse()
+            if 'on_account' in types:
+                domain = [('contract_id', 'in', contracts.ids), ('status', '=', 'ready'),
+                          ('date', '<=', date_to)]
+                if projects:
+                    domain.append(('project_id', 'in', projects.ids))
+                on_accounts = OnAccount.search(domain)
+        on_accounts._check_invoiceable()
+        on_accounts = OnAccount.browse(self._lock_skip('project_on_account', on_accounts.ids,
+                                                       'status', 'ready'))
+        transactions = transactions.sorted(lambda t: (t.date, t.id))
+        # 2. who pays what
+        items = [{'key': ('a', t.id), 'contract': t.billing_contract_id,
+                  'amount': t.billing_amount, 'date': t.date,
+                  'transaction_type': t.billing_type, 'project_id': t.billing_project_id.id,
+                  'task_id': t.task_id.id, 'categ_id': t.product_id.categ_id.id}
+                 for t in transactions]
+        items += [{'key': ('o', o.id), 'contract': o.contract_id, 'amount': o.amount,
+                   'date': o.date, 'transaction_type': 'on_account',
+                   'project_id': o.project_id.id, 'task_id': o.task_id.id, 'categ_id': False}
+                  for o in on_accounts]
+        rules = {}
+        allocations, reasons = contracts._allocate_funding(items, rules_out=rules)
+        # 3. lines grouped into proposals
+        groups = {}
+        proposed_txn, proposed_oa = [], []
+        records = dict([(('a', t.id), t) for t in transactions] + [(('o', o.id), o) for o in on_accounts])
+        for item in items:
+            key = item['key']
+            if key not in allocations:
+                continue
+            record = records[key]
+            parts = allocations[key]
+            hold = [src for src, _part in parts if src.funding_type == 'on_hold']
+            if hold:
+                reasons[key] = _('Funding source %s is on hold.') % hold[0].display_name
+                continue
+            contract = item['contract']
+            rule = rules[key]
+            pct = dict((a.source_id, a.percent) for a in rule.allocation_ids)
+            for source, part in parts:
+                if source.funding_type == 'internal':
+                    continue  # borne internally: not invoiced
+                project = record.billing_project_id if key[0] == 'a' else record.project_id
+                gkey = (contract.id, project.id if contract.invoicing_mode == 'project' else False,
+                        source.id, item['transaction_type'] if split_by_type else False)
+                groups.setdefault(gkey, []).append(
+                    self._proposal_line_vals(record, key[0], contract, project, part,
+                                             pct[source], rule))
+            (proposed_txn if key[0] == 'a' else proposed_oa).append(record.id)
+        proposals = self.browse()
+        for (contract_id, project_id, source_id, ttype), lines in groups.items():
+            proposals |= self.with_context(proposal_batch=True).create({
+                'contract_id': contract_id, 'project_id': project_id,
+                'funding_source_id': source_id, 'transaction_type': ttype,
+                'date': date or date_to, 'billing_rule_id': billing_rule.id if billing_rule else False,
+                'billing_threshold': threshold,
+                'line_ids': [(0, 0, vals) for vals in lines],
+            })
+        # 4. statuses, one write per value
+        Analytic.browse(proposed_txn).with_context(billing_internal=True).write(
+            {'invoice_status': 'in_proposal', 'not_invoiceable_reason': False})
+        OnAccount.browse(proposed_oa).write({'status': 'in_proposal'})
+        by_reason = {}
+        for key, reason in reasons.items():
+            if key[0] == 'a':
+                by_reason.setdefault(reason, []).append(key[1])
+        for reason, ids in by_reason.items():
+            Analytic.browse(ids).with_context(billing_internal=True).write(
+                {'not_invoiceable_reason': reason})
+        proposals._update_retention()
+        if retention_release:
+            proposals |= self._propose_retention_release(contracts, date or date_to)
+        return proposals, dict((records[k], r) for k, r in reasons.items())
+
+    def _proposal_line_vals(self, record, kind, contract, project, part, percent, rule):
+        if kind == 'a':
+            ttype = record.billing_type
+            product = contract.hour_product_id if ttype == 'hour' else \
+                (record.product_id or contract.fee_product_id)
+            return {'transaction_type': ttype, 'analytic_line_id': record.id,
+                    'project_id': project.id, 'date': record.date,
+                    'name': record.name or product.display_name, 'product_id': product.id,
+                    'quantity': record.unit_amount, 'sales_price': record.sales_price,
+                    'share_percent': percent, 'amount': part, 'funding_rule_id': rule.id,
+                    'sequence': {'hour': 1, 'expense': 2, 'item': 3, 'fee': 4}.get(ttype, 5)}
+        return {'transaction_type': 'on_account', 'on_account_id': record.id,
+                'project_id': project.id, 'date': record.date, 'name': record.name,
+                'product_id': contract.on_account_product_id.id, 'quantity': 1.0,
+                'sales_price': record.amount, 'share_percent': percent, 'amount': part,
+                'funding_rule_id': rule.id, 'sequence': 6}
+
+    def _propose_retention_release(self, contracts, date):
+        """A retention release proposal per funding source whose retained
+        amount may be released (its completion condition holds)."""
+        proposals = self.browse()
+        for contract in contracts:
+            completion = contract._completion_percent()
+            for source in contract.funding_source_ids.filtered('retention_percent'):
+                outstanding = source._retention_outstanding()
+                if contract.currency_id.is_zero(outstanding) or outstanding < 0:
+                    continue
+                need = 100.0 if source.retention_release == 'completion_100' \
+                    else source.retention_release_percent
+                if float_compare(completion, need, precision_digits=2) < 0:
+                    continue
+                proposals |= self.create({
+                    'contract_id': contract.id, 'funding_source_id': source.id,
+                    'kind': 'retention_release', 'date': date,
+                    'line_ids': [(0, 0, {
+                        'transaction_type': 'retention_release',
+                        'name': _('Release of retained amounts'),
+                        'product_id': self.env.ref('project_billing_schedule.product_retention').id,
+                        'quantity': 1.0, 'sales_price': outstanding, 'amount': outstanding})],
+                })
+        return proposals
+
+    @api.model
+    def _propose_credit(self, transactions, on_accounts=None, reinvoice=False, date=None):
+        """Credit note proposals for previously invoiced transactions: one
+        credit line per posted funding share, per source."""
+        Line = self.env['project.invoice.proposal.line']
+        posted = Line.search([
+            '|', ('analytic_line_id', 'in', transactions.ids),
+            ('on_account_id', 'in', on_accounts.ids if on_accounts else []),
+            ('state', '=', 'posted'), ('is_credited', '=', False), ('credited_line_id', '=', False)])
+        if not posted:
+            raise UserError(_('None of these transactions is invoiced: there is nothing to credit.'))
+        pending = Line.search([('credited_line_id', 'in', posted.ids), ('state', '!=', 'cancel')])
+        if pending:
+            raise UserError(_('A credit note proposal for some of these transactions exists already '
+                              '(%s).') % ', '.join(pending.mapped('proposal_id.name')))
+        groups = {}
+        for line in posted:
+            proposal = line.proposal_id
+            gkey = (proposal.contract_id.id, proposal.project_id.id, proposal.funding_source_id.id)
+            groups.setdefault(gkey, []).append({
+                'transaction_type': line.transaction_type, 'credited_line_id': line.id,
+                'analytic_line_id': line.analytic_line_id.id, 'on_account_id': line.on_account_id.id,
+                'project_id': line.project_id.id, 'date': line.date,
+                'name': _('Credit: %s') % line.name, 'product_id': line.product_id.id,
+                'quantity': line.quantity, 'sales_price': line.sales_price,
+                'share_percent': line.share_percent, 'amount': -line.amount,
+                'funding_rule_id': line.funding_rule_id.id, 'sequence': line.sequence})
+        proposals = self.browse()
+        for (contract_id, project_id, source_id), vals in groups.items():
+            proposals |= self.with_context(proposal_batch=True).create({
+                'contract_id': contract_id, 'project_id': project_id, 'funding_source_id': source_id,
+                'kind': 'credit', 'reinvoice': reinvoice,
+                'date': date or fields.Date.context_today(self),
+                'line_ids': [(0, 0, v) for v in vals]})
+        return proposals

@@ -1,0 +1,76 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class InvoiceProposalWizard(models.TransientModel):
+    """Create invoice proposals by hand: pick the transactions to invoice up
+    to a date; one proposal per funding source comes out."""
+    _name = 'project.invoice.proposal.wizard'
+    _description = 'Create invoice proposals'
+
+    contract_id = fields.Many2one('project.contract', required=True)
+    project_id = fields.Many2one('project.project', domain="[('contract_id', '=', contract_id)]")
+    date_to = fields.Date(string='Up to', required=True, default=fields.Date.context_today)
+    date = fields.Date(string='Invoice date', required=True, default=fields.Date.context_today)
+    include_hours = fields.Boolean(string='Hours', default=True)
+    include_expenses = fields.Boolean(string='Expenses', default=True)
+    include_items = fields.Boolean(string='Items', default=True)
+    include_fees = fields.Boolean(string='Fees', default=True)
+    include_on_account = fields.Boolean(string='On-account', default=True)
+    include_retention_release = fields.Boolean(string='Retention release', default=False)
+    split_by_type = fields.Boolean(string='One proposal per transaction type',
+                                   help='E.g. hours on one invoice and items on another.')
+    transaction_ids = fields.Many2many('account.analytic.line', string='Transactions')
+    on_account_ids = fields.Many2many('project.on.account', string='On-account transactions')
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super(InvoiceProposalWizard, self).default_get(fields_list)
+        if self.env.context.get('active_model') == 'project.project' and not res.get('project_id'):
+            project = self.env['project.project'].browse(self.env.context.get('active_id'))
+            res.update(project_id=project.id, contract_id=project.contract_id.id)
+        return res
+
+    def _types(self):
+        return [t for t, on in (('hour', self.include_hours), ('expense', self.include_expenses),
+                                ('item', self.include_items), ('fee', self.include_fees),
+                                ('on_account', self.include_on_account)) if on]
+
+    @api.onchange('contract_id', 'project_id', 'date_to', 'include_hours', 'include_expenses',
+                  'include_items', 'include_fees', 'include_on_account')
+    def _onchange_selection(self):
+        """List what there is to invoice; the user unticks what to leave out."""
+        if not self.contract_id:
+            return
+        types = self._types()
+        domain = [('billing_contract_id', '=', self.contract_id.id),
+                  ('invoice_status', '=', 'to_invoice'), ('date', '<=', self.date_to),
+                  ('billing_type', 'in', types)]
+        oa_domain = [('contract_id', '=', self.contract_id.id), ('status', '=', 'ready'),
+                     ('date', '<=', self.date_to)]
+        if self.project_id:
+            domain.append(('billing_project_id', '=', self.project_id.id))
+            oa_domain.append(('project_id', '=', self.project_id.id))
+        self.transaction_ids = self.env['account.analytic.line'].search(domain)
+        self.on_account_ids = self.env['project.on.account'].search(oa_domain) \
+            if 'on_account' in types else False
+
+    @api.multi
+    def action_create(self):
+        self.ensure_one()
+        if not (self.transaction_ids or self.on_account_ids or self.include_retention_release):
+            raise UserError(_('Select the transactions to invoice.'))
+        proposals, reasons = self.env['project.invoice.proposal']._propose(
+            self.contract_id, date_to=self.date_to, types=self._types(),
+            projects=self.project_id or None, transactions=self.transaction_ids,
+            on_accounts=self.on_account_ids, split_by_type=self.split_by_type,
+            retention_release=self.include_retention_release, date=self.date)
+        if not proposals:
+            raise UserError(_('No invoice proposal was created.\n%s') % '\n'.join(
+                set(reasons.values())) if reasons else _('No invoice proposal was created: '
+                                                        'nothing to invoice.'))
+        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
+        action['domain'] = [('id', 'in', proposals.ids)]
+        if len(proposals) == 1:
+            action.update(views=[(False, 'form')], res_id=proposals.id)
+        return action

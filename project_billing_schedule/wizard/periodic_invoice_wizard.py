@@ -1,0 +1,83 @@
+import logging
+
+from odoo import _, api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class PeriodicInvoiceWizard(models.TransientModel):
+    """Periodiek: invoice many projects and contracts at once. Each contract
+    runs in its own savepoint: one that fails is reported and never blocks
+    the others; what is already proposed or invoiced is never taken again."""
+    _name = 'project.periodic.invoice.wizard'
+    _description = 'Periodic project invoicing'
+
+    contract_ids = fields.Many2many(
+        'project.contract', string='Contracts',
+        help='Empty: every active contract.')
+    date_to = fields.Date(string='Up to', required=True, default=fields.Date.context_today)
+    include_hours = fields.Boolean(string='Hours', default=True)
+    include_expenses = fields.Boolean(string='Expenses', default=True)
+    include_items = fields.Boolean(string='Items', default=True)
+    include_fees = fields.Boolean(string='Fees', default=True)
+    include_on_account = fields.Boolean(string='On-account', default=True)
+    post = fields.Boolean(string='Post the proposals', default=True,
+                          help='Post every proposal that needs no review; the others wait for '
+                               'their reviewer.')
+    result = fields.Text(readonly=True)
+    state = fields.Selection([('setup', 'Setup'), ('done', 'Done')], default='setup')
+
+    @api.multi
+    def action_run(self):
+        self.ensure_one()
+        types = [t for t, on in (('hour', self.include_hours), ('expense', self.include_expenses),
+                                 ('item', self.include_items), ('fee', self.include_fees),
+                                 ('on_account', self.include_on_account)) if on]
+        contracts = self.contract_ids or self.env['project.contract'].search(
+            [('state', '=', 'active')])
+        report = self._run(contracts, self.date_to, types, self.post)
+        self.write({'state': 'done', 'result': self._format(report)})
+        return {'type': 'ir.actions.act_window', 'res_model': self._name, 'res_id': self.id,
+                'view_mode': 'form', 'target': 'new'}
+
+    @api.model
+    def _run(self, contracts, date_to, types=None, post=True):
+        """Returns [(contract, proposals, error or None)]."""
+        Proposal = self.env['project.invoice.proposal']
+        report = []
+        for contract in contracts:
+            try:
+                with self.env.cr.savepoint():
+                    proposals, _reasons = Proposal._propose(contract, date_to=date_to, types=types,
+                                                            date=date_to)
+                    if post:
+                        proposals.filtered(lambda p: not p.review_required).action_post()
+                report.append((contract, proposals, None))
+            except Exception as e:  # reported per contract, the run goes on
+                _logger.warning('Periodic invoicing of %s failed: %s', contract.display_name, e)
+                error = getattr(e, 'name', None) or str(e)
+                report.append((contract, Proposal.browse(), error))
+                contract.message_post(body=_('Periodic invoicing failed: %s') % error)
+        return report
+
+    @api.model
+    def _format(self, report):
+        lines = []
+        for contract, proposals, error in report:
+            if error:
+                lines.append(_('%s: FAILED - %s') % (contract.display_name, error))
+            elif proposals:
+                invoices = proposals.mapped('invoice_id')
+                lines.append(_('%s: %d proposal(s), %d invoice(s) posted, total %s') % (
+                    contract.display_name, len(proposals), len(invoices),
+                    sum(proposals.mapped('amount_total'))))
+            else:
+                lines.append(_('%s: nothing to invoice') % contract.display_name)
+        return '\n'.join(lines)
+
+    @api.model
+    def _cron_periodic_invoicing(self):
+        contracts = self.env['project.contract'].search([('state', '=', 'active')])
+        report = self._run(contracts, fields.Date.context_today(self))
+        _logger.info('Periodic project invoicing:\n%s', self._format(report))
+        return True
