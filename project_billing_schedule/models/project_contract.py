@@ -125,6 +125,14 @@ class ProjectContract(models.Model):
             'context': {'default_contract_id': self.id},
         }
 
+    @api.multi
+    def create_invoice_proposals(self, date_to=False, split_by_type=False, types=False):
+        """Propose everything to invoice on these contracts up to `date_to`
+        (public: for integrators, e.g. over XML-RPC). Returns the proposal ids."""
+        proposals, _reasons = self.env['project.invoice.proposal']._propose(
+            self, date_to=date_to or None, split_by_type=split_by_type, types=types or None)
+        return proposals.ids
+
     @api.model
     def create(self, vals):
         if vals.get('code', '/') == '/':

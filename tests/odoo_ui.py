@@ -1,0 +1,77 @@
+"""Small helpers to drive the Odoo 11 web client as a user does."""
+import re
+
+from playwright.sync_api import expect
+
+
+def login(page, server, login='admin', password='admin'):
+    page.goto(server.url + '/web/login')
+    page.fill('input[name=login]', login)
+    page.fill('input[name=password]', password)
+    page.click('button[type=submit]')
+    page.wait_for_selector('a[data-menu-xmlid]')
+
+
+def menu(page, *xmlids):
+    """Click through the menus: the app in the top bar, then sections and
+    the leaf in the left menu."""
+    for xmlid in xmlids:
+        page.locator('a[data-menu-xmlid="%s"] >> visible=true' % xmlid).first.click()
+    wait_idle(page)
+
+
+def wait_idle(page):
+    """Wait for the web client's RPCs to finish (not 'networkidle': the
+    longpolling bus always keeps a request open)."""
+    page.wait_for_timeout(250)
+    page.wait_for_selector('.o_loading', state='hidden')
+    page.wait_for_selector('.blockUI', state='detached')
+
+
+def button(page, label, scope=''):
+    """Click the visible button whose label is exactly `label` (Odoo 11
+    renders form buttons without their method name)."""
+    exact = re.compile(r'^\s*%s\s*$' % re.escape(label))
+    page.locator('%s button >> visible=true' % scope).filter(has_text=exact).first.click()
+    wait_idle(page)
+
+
+def many2one(page, field, text, scope=''):
+    """Type in a many2one and pick the first suggestion that contains `text`."""
+    box = page.locator('%s .o_field_widget[name="%s"] input >> visible=true' % (scope, field)).first
+    box.click()
+    box.fill(text)
+    page.locator('ul.ui-autocomplete li a >> visible=true', has_text=text).first.click()
+
+
+def field_input(page, field, value, scope=''):
+    # plain fields are <input name=...>; monetary ones wrap it in <div name=...>
+    box = page.locator('{0} input[name="{1}"], {0} div[name="{1}"] input'.format(scope, field)) \
+        .locator('visible=true').first
+    box.click()
+    box.fill(str(value))
+
+
+def save(page):
+    page.locator('.o_form_button_save >> visible=true').first.click()
+    page.wait_for_selector('.o_form_button_edit >> visible=true')
+    wait_idle(page)
+
+
+def status(page):
+    return page.locator('.o_statusbar_status .btn-primary >> visible=true').first.inner_text().strip()
+
+
+def expect_status(page, text):
+    expect(page.locator('.o_statusbar_status .btn-primary >> visible=true').first).to_have_text(
+        re.compile(r'\s*%s\s*' % re.escape(text)))
+
+
+def field_text(page, field, scope='.o_form_view'):
+    return page.locator('%s .o_field_widget[name="%s"] >> visible=true' % (scope, field)).first.inner_text().strip()
+
+
+def stat_button(page, label):
+    """A smart button of the form's button box ("12 Transactions")."""
+    page.locator('.oe_button_box button >> visible=true').filter(has_text=label).first.click()
+    wait_idle(page)
