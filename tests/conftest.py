@@ -1,6 +1,7 @@
 """End-to-end fixtures: an Odoo server started on a free port against the
 database setup/test installed (ODOO_TEST_DB), stopped after the session."""
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -113,6 +114,7 @@ class Shots(object):
     def __init__(self, page, name):
         self.page, self.n = page, 0
         self.dir = os.path.join(ARTIFACTS, name)
+        shutil.rmtree(self.dir, ignore_errors=True)  # only this run's pictures
         os.makedirs(self.dir, exist_ok=True)
         self.last = None
 
@@ -127,7 +129,7 @@ class Shots(object):
 def page(browser, odoo_server, request):
     context = browser.new_context(viewport={'width': 1400, 'height': 900}, locale='en-US')
     page = context.new_page()
-    page.set_default_timeout(30000)
+    page.set_default_timeout(45000)
     page.add_init_script('document.addEventListener("DOMContentLoaded", function () {'
                          ' var s = document.createElement("style"); s.textContent = %r;'
                          ' document.head.appendChild(s); });' % HIDE_TOURS)

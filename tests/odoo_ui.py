@@ -12,11 +12,33 @@ def login(page, server, login='admin', password='admin'):
     page.wait_for_selector('a[data-menu-xmlid]')
 
 
+def breadcrumb(page):
+    crumbs = page.locator('.o_control_panel .breadcrumb >> visible=true')
+    return crumbs.first.inner_text().strip() if crumbs.count() else ''
+
+
 def menu(page, *xmlids):
     """Click through the menus: the app in the top bar, then sections and
-    the leaf in the left menu."""
+    the leaf in the left menu; returns once the leaf's view has replaced the
+    previous one (its breadcrumb shows)."""
     for xmlid in xmlids:
-        page.locator('a[data-menu-xmlid="%s"] >> visible=true' % xmlid).first.click()
+        link = page.locator('a[data-menu-xmlid="%s"] >> visible=true' % xmlid).first
+        before = breadcrumb(page)
+        is_leaf = 'oe_menu_leaf' in (link.get_attribute('class') or '')
+        link.click()
+        if is_leaf:
+            title = link.inner_text().strip()
+            page.wait_for_function(
+                '([before, title]) => { const b = document.querySelector(".o_control_panel .breadcrumb");'
+                ' return b && b.offsetParent && (b.innerText.trim() !== before || b.innerText.includes(title)); }',
+                arg=[before, title])
+        wait_idle(page)
+
+
+def create(page):
+    """Click Create in a list or form and wait for the new record's form."""
+    page.locator('.o_list_button_add, .o_form_button_create').locator('visible=true').first.click()
+    page.wait_for_selector('.o_form_view.o_form_editable')
     wait_idle(page)
 
 

@@ -4,7 +4,7 @@ import time
 
 from playwright.sync_api import expect
 
-from odoo_ui import (button, expect_status, field_input, field_text, login, many2one, menu,
+from odoo_ui import (button, create, expect_status, field_input, field_text, login, many2one, menu,
                      stat_button,
                      save, wait_idle)
 
@@ -19,7 +19,7 @@ def test_invoice_pool_task_guide(page, odoo_server):
 
     # Create a purchase order and confirm it
     menu(page, 'purchase.menu_purchase_root', 'purchase.menu_purchase_form_action')
-    page.locator('.o_list_button_add >> visible=true').first.click()
+    create(page)
     many2one(page, 'partner_id', '1001')
     page.locator('.o_field_x2many_list_row_add a >> visible=true').first.click()
     many2one(page, 'product_id', 'S0001', scope='.o_selected_row')
@@ -35,8 +35,7 @@ def test_invoice_pool_task_guide(page, odoo_server):
     # Key the invoice into the invoice register and post it
     menu(page, 'account.menu_finance', 'account.menu_finance_payables_documents',
          'project_invoice_pool.menu_invoice_register')
-    page.locator('.o_list_button_add >> visible=true').first.click()
-    wait_idle(page)
+    create(page)
     page.locator('.o_field_x2many_list_row_add a >> visible=true').first.click()
     row = '.o_selected_row'
     many2one(page, 'partner_id', '1001', scope=row)

@@ -2,3 +2,4 @@ from . import test_install
 from . import test_allocation
 from . import test_contract
 from . import test_proposal
+from . import test_translation
