@@ -156,6 +156,23 @@ class AccountAnalyticLine(models.Model):
             super(AccountAnalyticLine, lines).write(dict(key))
 
     @api.model
+    def _set_billing_status(self, ids, status, reason=False):
+        """Set the invoice status of many transactions with one UPDATE.
+        Proposals move thousands of transactions at a time; the inherited
+        write() of sale_timesheet reads every line's sale order line for
+        nothing here, and no stored field depends on these two columns."""
+        if not ids:
+            return
+        for chunk in self.env.cr.split_for_in_conditions(ids):
+            self.env.cr.execute("""
+                UPDATE account_analytic_line
+                   SET invoice_status = %s, not_invoiceable_reason = %s,
+                       write_uid = %s, write_date = (now() at time zone 'UTC')
+                 WHERE id IN %s""", (status, reason or None, self.env.uid, chunk))
+        self.invalidate_cache(['invoice_status', 'not_invoiceable_reason', 'write_uid',
+                               'write_date'], list(ids))
+
+    @api.model
     def create(self, vals):
         line = super(AccountAnalyticLine, self).create(vals)
         line._update_billing()

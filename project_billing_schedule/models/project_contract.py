@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..allocation import allocate
+from .project_funding_rule import rule_covers
 
 
 class ProjectContract(models.Model):
@@ -215,7 +216,8 @@ class ProjectContract(models.Model):
         """Decide who pays for each item.
 
         items: list of dicts with keys key (any hashable), contract (record),
-        amount, date, transaction_type, project_id, task_id, categ_id.
+        amount, date, transaction_type, project_id, task_id, categ_id
+        (product category).
         Rules are tried by priority; a rule applies when it covers the item
         and none of its sources would exceed its limit; otherwise the item
         falls through to the next rule.
@@ -225,29 +227,32 @@ class ProjectContract(models.Model):
         """
         consumed = dict(self._funding_consumed())
         allocations, reasons = {}, {}
-        rules_by_contract = {}
+        specs_by_contract = {}
         for item in items:
             contract = item['contract']
-            if contract.id not in rules_by_contract:
-                rules_by_contract[contract.id] = contract.funding_rule_ids.sorted(
-                    key=lambda r: (r.sequence, r.id))
+            specs = specs_by_contract.get(contract.id)
+            if specs is None:
+                # plain values, once per contract: this loop runs per transaction
+                specs = specs_by_contract[contract.id] = [
+                    (rule, rule._cover_spec(), [(a.percent, a.is_rounding) for a in rule.allocation_ids],
+                     [(a.source_id, a.source_id.limit_amount) for a in rule.allocation_ids])
+                    for rule in contract.funding_rule_ids.sorted(key=lambda r: (r.sequence, r.id))]
             rounding = contract.currency_id.rounding
             limited = False
-            for rule in rules_by_contract[contract.id]:
-                if not rule._covers(item):
+            for rule, spec, shares, sources in specs:
+                if not rule_covers(spec, item):
                     continue
-                allocs = rule.allocation_ids
-                parts = allocate(item['amount'], [(a.percent, a.is_rounding) for a in allocs], rounding)
-                over = [a.source_id for a, part in zip(allocs, parts)
-                        if a.source_id._over_limit(consumed.get(a.source_id.id, 0.0) + part)]
+                parts = allocate(item['amount'], shares, rounding)
+                over = [source for (source, limit), part in zip(sources, parts)
+                        if limit and consumed.get(source.id, 0.0) + part - limit > rounding / 2]
                 if over:
                     limited = over[0]
                     continue
-                allocations[item['key']] = [(a.source_id, part) for a, part in zip(allocs, parts)]
+                allocations[item['key']] = [(source, part) for (source, _l), part in zip(sources, parts)]
+                for (source, _l), part in zip(sources, parts):
+                    consumed[source.id] = consumed.get(source.id, 0.0) + part
                 if rules_out is not None:
                     rules_out[item['key']] = rule
-                for a, part in zip(allocs, parts):
-                    consumed[a.source_id.id] = consumed.get(a.source_id.id, 0.0) + part
                 break
             else:
                 if limited:

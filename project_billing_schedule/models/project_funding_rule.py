@@ -51,25 +51,34 @@ class ProjectFundingRule(models.Model):
                 raise ValidationError(_('Funding rule "%s" allocates to a source of another '
                                         'contract.') % rule.name)
 
+    def _cover_spec(self):
+        """What rule_covers() needs of this rule, as plain values."""
+        self.ensure_one()
+        categ = self.product_categ_id
+        categ_ids = frozenset(self.env['product.category'].search(
+            [('id', 'child_of', categ.id)]).ids) if categ else None
+        return (self.transaction_type, self.project_id.id, self.task_id.id, categ_ids,
+                self.date_from, self.date_to)
+
     def _covers(self, item):
         """Does this rule apply to a transaction (see contract._allocate_funding)?"""
-        self.ensure_one()
-        if self.transaction_type != 'all' and self.transaction_type != item['transaction_type']:
-            return False
-        if self.project_id and self.project_id.id != item.get('project_id'):
-            return False
-        if self.task_id and self.task_id.id != item.get('task_id'):
-            return False
-        if self.product_categ_id:
-            # parent_left/right (Odoo 11's nested sets): child_of without a query
-            categ = self.env['product.category'].browse(item.get('categ_id'))
-            top = self.product_categ_id
-            if not categ or not (top.parent_left <= categ.parent_left
-                                 and categ.parent_right <= top.parent_right):
-                return False
-        date = item.get('date')
-        if self.date_from and (not date or date < self.date_from):
-            return False
-        if self.date_to and (not date or date > self.date_to):
-            return False
-        return True
+        return rule_covers(self._cover_spec(), item)
+
+
+def rule_covers(spec, item):
+    """Does a funding rule (its _cover_spec()) apply to a transaction item?"""
+    ttype, project_id, task_id, categ_ids, date_from, date_to = spec
+    if ttype != 'all' and ttype != item['transaction_type']:
+        return False
+    if project_id and project_id != item.get('project_id'):
+        return False
+    if task_id and task_id != item.get('task_id'):
+        return False
+    if categ_ids is not None and item.get('categ_id') not in categ_ids:
+        return False
+    date = item.get('date')
+    if date_from and (not date or date < date_from):
+        return False
+    if date_to and (not date or date > date_to):
+        return False
+    return True

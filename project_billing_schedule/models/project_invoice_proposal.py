@@ -63,10 +63,26 @@ class ProjectInvoiceProposal(models.Model):
 
     @api.depends('line_ids.amount', 'line_ids.transaction_type')
     def _compute_amounts(self):
+        # saved proposals: summed in SQL (they hold thousands of lines);
+        # proposals being edited in a form: from the lines in memory
+        saved = self.filtered(lambda p: isinstance(p.id, int))
+        totals = {}
+        if saved:
+            self.env.cr.execute("""
+                SELECT proposal_id, SUM(amount),
+                       SUM(CASE WHEN transaction_type = 'retention' THEN amount ELSE 0 END)
+                  FROM project_invoice_proposal_line WHERE proposal_id IN %s
+                 GROUP BY proposal_id""", (tuple(saved.ids),))
+            totals = dict((r[0], r[1:]) for r in self.env.cr.fetchall())
         for proposal in self:
-            proposal.amount_total = sum(proposal.line_ids.mapped('amount'))
-            proposal.amount_retention = sum(proposal.line_ids.filtered(
-                lambda l: l.transaction_type == 'retention').mapped('amount'))
+            if proposal in saved:
+                total, retention = totals.get(proposal.id, (0.0, 0.0))
+            else:
+                total = sum(proposal.line_ids.mapped('amount'))
+                retention = sum(proposal.line_ids.filtered(
+                    lambda l: l.transaction_type == 'retention').mapped('amount'))
+            proposal.amount_total = total
+            proposal.amount_retention = retention
 
     @api.depends('contract_id.review_required', 'company_id.project_proposal_review_required')
     def _compute_review_required(self):
@@ -96,9 +112,11 @@ class ProjectInvoiceProposal(models.Model):
         Line = self.env['project.invoice.proposal.line']
         for proposal in self.filtered(lambda p: p.kind == 'invoice' and p.state == 'draft'):
             source = proposal.funding_source_id
-            retention = proposal.line_ids.filtered(lambda l: l.transaction_type == 'retention')
-            base = sum(proposal.line_ids.filtered(
-                lambda l: l.transaction_type != 'retention').mapped('amount'))
+            if not source.retention_percent and not proposal.amount_retention:
+                continue
+            retention = Line.search([('proposal_id', '=', proposal.id),
+                                     ('transaction_type', '=', 'retention')])
+            base = proposal.amount_total - proposal.amount_retention
             amount = 0.0
             if source.retention_percent and base > 0:
                 amount = -proposal.currency_id.round(base * source.retention_percent / 100.0)
@@ -185,16 +203,16 @@ class ProjectInvoiceProposal(models.Model):
     def _lock_transactions(self):
         """Row locks on every transaction of these proposals; then re-read
         their state from the database, so nothing is invoiced twice."""
-        lines = self.mapped('line_ids')
-        for table, ids in (('account_analytic_line', lines.mapped('analytic_line_id').ids),
-                           ('project_on_account', lines.mapped('on_account_id').ids)):
-            if ids:
-                try:
-                    self.env.cr.execute('SELECT id FROM %s WHERE id IN %%s FOR UPDATE NOWAIT' % table,
-                                        (tuple(ids),))
-                except psycopg2.OperationalError:
-                    raise UserError(_('Some of these transactions are being invoiced by another '
-                                      'user right now. Try again in a moment.'))
+        for table, column in (('account_analytic_line', 'analytic_line_id'),
+                              ('project_on_account', 'on_account_id')):
+            try:
+                self.env.cr.execute("""
+                    SELECT id FROM %s WHERE id IN (
+                        SELECT %s FROM project_invoice_proposal_line WHERE proposal_id IN %%s)
+                    FOR UPDATE NOWAIT""" % (table, column), (tuple(self.ids),))
+            except psycopg2.OperationalError:
+                raise UserError(_('Some of these transactions are being invoiced by another '
+                                  'user right now. Try again in a moment.'))
         self.env['account.analytic.line'].invalidate_cache(['invoice_status'])
         self.env['project.on.account'].invalidate_cache(['status'])
         self.env['project.invoice.proposal.line'].invalidate_cache()
@@ -214,13 +232,14 @@ class ProjectInvoiceProposal(models.Model):
             if proposal.funding_source_id.funding_type in ('internal', 'on_hold'):
                 raise UserError(_('Funding source %s is %s: it is not invoiced.') % (
                     proposal.funding_source_id.display_name, proposal.funding_source_id.funding_type))
-        for line in self.mapped('line_ids'):
-            line._check_still_proposed()
+        self.env['project.invoice.proposal.line']._check_still_proposed(self.ids)
 
     @api.multi
     def action_post(self):
         """Create and validate the customer invoice (or credit note) of each
         proposal; the transactions become invoiced (or credited)."""
+        if not self:
+            return True
         self._lock_transactions()
         self._check_postable()
         for proposal in self:
@@ -229,7 +248,7 @@ class ProjectInvoiceProposal(models.Model):
             proposal.write({'state': 'posted', 'invoice_id': invoice.id})
             proposal.message_post(body=_('Posted as %s %s.') % (
                 invoice.type == 'out_refund' and _('credit note') or _('invoice'), invoice.number))
-        self.mapped('line_ids')._after_post()
+        self.env['project.invoice.proposal.line']._after_post(self)
         return True
 
     def _invoice_journal(self):
@@ -263,14 +282,17 @@ class ProjectInvoiceProposal(models.Model):
             'project_proposal_id': self.id,
             'invoice_line_ids': [],
         }
-        groups = self.line_ids._invoice_groups()
-        for seq, (key, lines) in enumerate(groups):
-            vals['invoice_line_ids'].append((0, 0, dict(lines._prepare_invoice_line(sign, fpos),
-                                                        sequence=seq)))
+        Line = self.env['project.invoice.proposal.line']
+        groups = Line._invoice_groups(self)
+        for seq, group in enumerate(groups):
+            vals['invoice_line_ids'].append((0, 0, dict(Line._prepare_invoice_line(
+                self, group, sign, fpos), sequence=seq)))
         invoice = self.env['account.invoice'].create(vals)
         # link every proposal line (so every transaction) to its invoice line
-        for (key, lines), inv_line in zip(groups, invoice.invoice_line_ids.sorted('sequence')):
-            lines.write({'invoice_line_id': inv_line.id})
+        for group, inv_line in zip(groups, invoice.invoice_line_ids.sorted('sequence')):
+            self.env.cr.execute('UPDATE project_invoice_proposal_line SET invoice_line_id = %s '
+                                'WHERE id = ANY(%s)', (inv_line.id, group['ids']))
+        Line.invalidate_cache(['invoice_line_id'])
         invoice.compute_taxes()
         return invoice
 
@@ -322,23 +344,25 @@ class ProjectInvoiceProposal(models.Model):
         on_accounts._check_invoiceable()
         on_accounts = OnAccount.browse(self._lock_skip('project_on_account', on_accounts.ids,
                                                        'status', 'ready'))
-        transactions = transactions.sorted(lambda t: (t.date, t.id))
-        # 2. who pays what
-        items = [{'key': ('a', t.id), 'contract': t.billing_contract_id,
-                  'amount': t.billing_amount, 'date': t.date,
-                  'transaction_type': t.billing_type, 'project_id': t.billing_project_id.id,
-                  'task_id': t.task_id.id, 'categ_id': t.product_id.categ_id.id}
-                 for t in transactions]
+        # 2. who pays what (the transactions' values read in one query: a
+        # month of timesheets is thousands of records)
+        Contract = self.env['project.contract']
+        txn_rows = self._transaction_rows(transactions.ids)
+        items = [{'key': ('a', r['id']), 'contract': Contract.browse(r['contract_id']),
+                  'amount': r['billing_amount'], 'date': r['date'],
+                  'transaction_type': r['billing_type'], 'project_id': r['project_id'],
+                  'task_id': r['task_id'], 'categ_id': r['categ_id']}
+                 for r in txn_rows]
         items += [{'key': ('o', o.id), 'contract': o.contract_id, 'amount': o.amount,
                    'date': o.date, 'transaction_type': 'on_account',
-                   'project_id': o.project_id.id, 'task_id': o.task_id.id, 'categ_id': False}
+                   'project_id': o.project_id.id, 'task_id': o.task_id.id}
                   for o in on_accounts]
         rules = {}
         allocations, reasons = contracts._allocate_funding(items, rules_out=rules)
         # 3. lines grouped into proposals
         groups = {}
         proposed_txn, proposed_oa = [], []
-        records = dict([(('a', t.id), t) for t in transactions] + [(('o', o.id), o) for o in on_accounts])
+        records = dict([(('a', r['id']), r) for r in txn_rows] + [(('o', o.id), o) for o in on_accounts])
         for item in items:
             key = item['key']
             if key not in allocations:
@@ -355,51 +379,65 @@ class ProjectInvoiceProposal(models.Model):
             for source, part in parts:
                 if source.funding_type == 'internal':
                     continue  # borne internally: not invoiced
-                project = record.billing_project_id if key[0] == 'a' else record.project_id
-                gkey = (contract.id, project.id if contract.invoicing_mode == 'project' else False,
+                project_id = item['project_id']
+                gkey = (contract.id, project_id if contract.invoicing_mode == 'project' else False,
                         source.id, item['transaction_type'] if split_by_type else False)
                 groups.setdefault(gkey, []).append(
-                    self._proposal_line_vals(record, key[0], contract, project, part,
+                    self._proposal_line_vals(record, key[0], contract, project_id, part,
                                              pct[source], rule))
-            (proposed_txn if key[0] == 'a' else proposed_oa).append(record.id)
+            (proposed_txn if key[0] == 'a' else proposed_oa).append(key[1])
         proposals = self.browse()
         for (contract_id, project_id, source_id, ttype), lines in groups.items():
-            proposals |= self.with_context(proposal_batch=True).create({
+            proposal = self.with_context(proposal_batch=True).create({
                 'contract_id': contract_id, 'project_id': project_id,
                 'funding_source_id': source_id, 'transaction_type': ttype,
                 'date': date or date_to, 'billing_rule_id': billing_rule.id if billing_rule else False,
                 'billing_threshold': threshold,
-                'line_ids': [(0, 0, vals) for vals in lines],
             })
+            self.env['project.invoice.proposal.line']._create_bulk(proposal, lines)
+            proposals |= proposal
         # 4. statuses, one write per value
-        Analytic.browse(proposed_txn).with_context(billing_internal=True).write(
-            {'invoice_status': 'in_proposal', 'not_invoiceable_reason': False})
+        Analytic._set_billing_status(proposed_txn, 'in_proposal')
         OnAccount.browse(proposed_oa).write({'status': 'in_proposal'})
         by_reason = {}
         for key, reason in reasons.items():
             if key[0] == 'a':
                 by_reason.setdefault(reason, []).append(key[1])
         for reason, ids in by_reason.items():
-            Analytic.browse(ids).with_context(billing_internal=True).write(
-                {'not_invoiceable_reason': reason})
+            Analytic._set_billing_status(ids, 'to_invoice', reason)
         proposals._update_retention()
         if retention_release:
             proposals |= self._propose_retention_release(contracts, date or date_to)
-        return proposals, dict((records[k], r) for k, r in reasons.items())
+        return proposals, dict(((Analytic if k[0] == 'a' else OnAccount).browse(k[1]), r)
+                               for k, r in reasons.items())
 
-    def _proposal_line_vals(self, record, kind, contract, project, part, percent, rule):
+    def _transaction_rows(self, ids):
+        """What proposals need of these transactions, as dicts, by date."""
+        if not ids:
+            return []
+        self.env.cr.execute("""
+            SELECT l.id, l.billing_contract_id AS contract_id, l.billing_project_id AS project_id,
+                   l.billing_amount, l.date, l.billing_type, l.task_id, l.product_id,
+                   p.categ_id, l.name, l.unit_amount, l.sales_price
+              FROM account_analytic_line l
+              LEFT JOIN product_product pp ON pp.id = l.product_id
+              LEFT JOIN product_template p ON p.id = pp.product_tmpl_id
+             WHERE l.id IN %s ORDER BY l.date, l.id""", (tuple(ids),))
+        return self.env.cr.dictfetchall()
+
+    def _proposal_line_vals(self, record, kind, contract, project_id, part, percent, rule):
         if kind == 'a':
-            ttype = record.billing_type
-            product = contract.hour_product_id if ttype == 'hour' else \
-                (record.product_id or contract.fee_product_id)
-            return {'transaction_type': ttype, 'analytic_line_id': record.id,
-                    'project_id': project.id, 'date': record.date,
-                    'name': record.name or product.display_name, 'product_id': product.id,
-                    'quantity': record.unit_amount, 'sales_price': record.sales_price,
+            ttype = record['billing_type']
+            product_id = contract.hour_product_id.id if ttype == 'hour' else \
+                (record['product_id'] or contract.fee_product_id.id)
+            return {'transaction_type': ttype, 'analytic_line_id': record['id'],
+                    'project_id': project_id, 'date': record['date'],
+                    'name': record['name'] or '/', 'product_id': product_id,
+                    'quantity': record['unit_amount'], 'sales_price': record['sales_price'],
                     'share_percent': percent, 'amount': part, 'funding_rule_id': rule.id,
                     'sequence': {'hour': 1, 'expense': 2, 'item': 3, 'fee': 4}.get(ttype, 5)}
         return {'transaction_type': 'on_account', 'on_account_id': record.id,
-                'project_id': project.id, 'date': record.date, 'name': record.name,
+                'project_id': project_id, 'date': record.date, 'name': record.name,
                 'product_id': contract.on_account_product_id.id, 'quantity': 1.0,
                 'sales_price': record.amount, 'share_percent': percent, 'amount': part,
                 'funding_rule_id': rule.id, 'sequence': 6}

@@ -26,7 +26,7 @@ class ProjectInvoiceProposalLine(models.Model):
 
     proposal_id = fields.Many2one('project.invoice.proposal', required=True, ondelete='cascade',
                                   index=True)
-    state = fields.Selection(related='proposal_id.state', store=True, readonly=True)
+    state = fields.Selection(related='proposal_id.state', readonly=True)
     currency_id = fields.Many2one(related='proposal_id.currency_id', readonly=True)
     sequence = fields.Integer(default=10)
     transaction_type = fields.Selection(LINE_TYPES, string='Type', required=True, default='fee')
@@ -70,19 +70,28 @@ class ProjectInvoiceProposalLine(models.Model):
             Line |= self.search(domain + [('on_account_id', 'in', on_account.ids)])
         return Line | self
 
-    def _check_still_proposed(self):
-        """At posting, under row lock: the transaction is still in a proposal."""
-        if self.credited_line_id:
-            if self.credited_line_id.is_credited or self.credited_line_id.state != 'posted':
-                raise UserError(_('%s was credited already or is not invoiced.') % self.name)
+    @api.model
+    def _check_still_proposed(self, proposal_ids):
+        """At posting, under row lock: every transaction of these proposals is
+        still in a proposal (and what they credit is still invoiced), checked
+        in one query."""
+        if not proposal_ids:
             return
-        txn = self.analytic_line_id
-        if txn and txn.invoice_status != 'in_proposal':
-            raise UserError(_('Transaction "%s" is %s: it cannot be invoiced again.') % (
-                txn.name, txn.invoice_status))
-        if self.on_account_id and self.on_account_id.status != 'in_proposal':
-            raise UserError(_('On-account transaction "%s" is %s: it cannot be invoiced again.')
-                            % (self.on_account_id.name, self.on_account_id.status))
+        self.env.cr.execute("""
+            SELECT l.name, COALESCE(a.invoice_status, o.status, 'credited')
+              FROM project_invoice_proposal_line l
+              LEFT JOIN account_analytic_line a ON a.id = l.analytic_line_id
+              LEFT JOIN project_on_account o ON o.id = l.on_account_id
+              LEFT JOIN project_invoice_proposal_line c ON c.id = l.credited_line_id
+              LEFT JOIN project_invoice_proposal cp ON cp.id = c.proposal_id
+             WHERE l.proposal_id IN %s AND (
+                   (l.credited_line_id IS NULL AND (a.invoice_status != 'in_proposal'
+                                                    OR o.status != 'in_proposal'))
+                OR (l.credited_line_id IS NOT NULL AND (c.is_credited OR cp.state != 'posted')))
+             LIMIT 1""", (tuple(proposal_ids),))
+        row = self.env.cr.fetchone()
+        if row:
+            raise UserError(_('Transaction "%s" is %s: it cannot be invoiced again.') % row)
 
     def _release(self):
         """Take these lines' transactions out of their proposals (all funding
@@ -97,11 +106,11 @@ class ProjectInvoiceProposalLine(models.Model):
             raise UserError(_('Another funding share of these transactions is in review; '
                               'reject that proposal first.'))
         credits = self.filtered('credited_line_id')
-        siblings.mapped('analytic_line_id').with_context(billing_internal=True).write(
-            {'invoice_status': 'to_invoice'})
+        Analytic = self.env['account.analytic.line']
+        Analytic._set_billing_status(siblings.mapped('analytic_line_id').ids, 'to_invoice')
         siblings.mapped('on_account_id').write({'status': 'ready'})
-        credits.mapped('credited_line_id.analytic_line_id').with_context(
-            billing_internal=True).write({'invoice_status': 'invoiced'})
+        Analytic._set_billing_status(credits.mapped('credited_line_id.analytic_line_id').ids,
+                                     'invoiced')
         credits.mapped('credited_line_id.on_account_id').write({'status': 'invoiced'})
         others = (siblings | credits) - self
         proposals = others.mapped('proposal_id')
@@ -131,6 +140,46 @@ class ProjectInvoiceProposalLine(models.Model):
             line._create_fee_transaction()
         return line
 
+    # columns _create_bulk writes; the others keep their SQL default (NULL)
+    _BULK_COLUMNS = ('proposal_id', 'sequence', 'transaction_type', 'analytic_line_id',
+                     'on_account_id', 'project_id', 'date', 'name', 'product_id', 'quantity',
+                     'sales_price', 'share_percent', 'amount', 'funding_rule_id', 'is_credited',
+                     'create_uid', 'create_date', 'write_uid', 'write_date')
+
+    @api.model
+    def _create_bulk(self, proposal, vals_list):
+        """Create the lines of a new draft proposal with one multi-row INSERT
+        per thousand lines instead of an ORM create per line (a proposal of a
+        month's timesheets has thousands). Only for plain values of the
+        columns above; the proposal's stored totals are then recomputed by
+        the ORM."""
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        numbers = ('sequence', 'quantity', 'sales_price', 'share_percent', 'amount')
+        rows = []
+        for vals in vals_list:
+            vals = dict(vals, proposal_id=proposal.id, is_credited=False,
+                        create_uid=self.env.uid, create_date=now, write_uid=self.env.uid,
+                        write_date=now)
+            # the ORM's conventions: 0 for numbers, NULL for empty relations/text
+            rows.append(tuple(vals.get(col) or 0 if col in numbers else
+                              vals.get(col) if col == 'is_credited' else vals.get(col) or None
+                              for col in self._BULK_COLUMNS))
+        ids = []
+        for i in range(0, len(rows), 1000):
+            chunk = rows[i:i + 1000]
+            values = b','.join(cr.mogrify('(' + ','.join(['%s'] * len(self._BULK_COLUMNS)) + ')', row)
+                               for row in chunk)
+            cr.execute(b'INSERT INTO project_invoice_proposal_line (' +
+                       ','.join(self._BULK_COLUMNS).encode() + b') VALUES ' + values + b' RETURNING id')
+            ids.extend(r[0] for r in cr.fetchall())
+        lines = self.browse(ids)
+        proposal.invalidate_cache(['line_ids'], proposal.ids)
+        for fname in ('amount_total', 'amount_retention'):
+            self.env.add_todo(proposal._fields[fname], proposal)
+        proposal.recompute()
+        return lines
+
     def _create_fee_transaction(self):
         """A fee added on a proposal becomes a fee transaction of the project
         (the trail), paid entirely by this proposal's funding source."""
@@ -148,7 +197,7 @@ class ProjectInvoiceProposalLine(models.Model):
             'analytic_line_id': txn.id, 'project_id': project.id, 'date': proposal.date,
             'product_id': (self.product_id or proposal.contract_id.fee_product_id).id,
             'amount': txn.billing_amount, 'share_percent': 100.0})
-        txn.with_context(billing_internal=True).write({'invoice_status': 'in_proposal'})
+        txn._set_billing_status(txn.ids, 'in_proposal')
         proposal._update_retention()
 
     @api.multi
@@ -182,58 +231,79 @@ class ProjectInvoiceProposalLine(models.Model):
                     {'amount': part, 'sales_price': txn.sales_price})
             shares.mapped('proposal_id')._update_retention()
 
-    def _after_post(self):
-        """After posting: transactions whose every funding share is posted are
-        invoiced; credited ones are credited (or invoiceable again)."""
-        credits = self.filtered('credited_line_id')
-        credited = credits.mapped('credited_line_id')
-        credited.write({'is_credited': True})
-        normal = self - credits
-        siblings = normal._siblings()
-        done_txn = siblings.mapped('analytic_line_id') - siblings.filtered(
-            lambda l: l.state != 'posted').mapped('analytic_line_id')
-        done_txn.with_context(billing_internal=True).write({'invoice_status': 'invoiced'})
-        done_oa = siblings.mapped('on_account_id') - siblings.filtered(
-            lambda l: l.state != 'posted').mapped('on_account_id')
-        done_oa.write({'status': 'invoiced'})
+    @api.model
+    def _after_post(self, proposals):
+        """After posting `proposals`: transactions whose every funding share is
+        posted are invoiced; credited ones are credited (or invoiceable
+        again). Set-based: a posting moves thousands of transactions."""
+        cr = self.env.cr
+        Analytic = self.env['account.analytic.line']
+        OnAccount = self.env['project.on.account']
+        ids = tuple(proposals.ids)
+        # credit lines: what they credit is credited, or to invoice again
+        cr.execute("""
+            SELECT c.id, c.analytic_line_id, c.on_account_id, p.reinvoice
+              FROM project_invoice_proposal_line l
+              JOIN project_invoice_proposal p ON p.id = l.proposal_id
+              JOIN project_invoice_proposal_line c ON c.id = l.credited_line_id
+             WHERE l.proposal_id IN %s""", (ids,))
+        credited = cr.fetchall()
+        if credited:
+            self.browse([r[0] for r in credited]).write({'is_credited': True})
         for reinvoice in (True, False):
-            lines = credits.filtered(lambda l: l.proposal_id.reinvoice == reinvoice)
-            lines.mapped('credited_line_id.analytic_line_id').with_context(
-                billing_internal=True).write({'invoice_status': 'to_invoice' if reinvoice else 'credited'})
-            lines.mapped('credited_line_id.on_account_id').write(
+            rows = [r for r in credited if bool(r[3]) == reinvoice]
+            Analytic._set_billing_status([r[1] for r in rows if r[1]],
+                                         'to_invoice' if reinvoice else 'credited')
+            OnAccount.browse([r[2] for r in rows if r[2]]).write(
                 {'status': 'ready' if reinvoice else 'credited'})
+        # the other lines: a transaction is invoiced once all its shares are posted
+        for column in ('analytic_line_id', 'on_account_id'):
+            cr.execute("""
+                SELECT l.%s FROM project_invoice_proposal_line l
+                  JOIN project_invoice_proposal p ON p.id = l.proposal_id
+                 WHERE l.%s IN (SELECT %s FROM project_invoice_proposal_line
+                                 WHERE proposal_id IN %%s AND credited_line_id IS NULL)
+                   AND l.credited_line_id IS NULL AND NOT COALESCE(l.is_credited, FALSE)
+                   AND p.state != 'cancel'
+                 GROUP BY l.%s HAVING bool_and(p.state = 'posted')""" % ((column,) * 4), (ids,))
+            done = [r[0] for r in cr.fetchall()]
+            if column == 'analytic_line_id':
+                Analytic._set_billing_status(done, 'invoiced')
+            else:
+                OnAccount.browse(done).write({'status': 'invoiced'})
 
     # ------------------------------------------------------------------
     # Invoice lines
     # ------------------------------------------------------------------
-    def _invoice_groups(self):
-        """Group lines that make one invoice line: same type, product,
-        project, unit price and share. Returns [(key, lines)] in order."""
-        groups = {}
-        order = []
-        for line in self:
-            if line.transaction_type in ('retention', 'retention_release', 'on_account') \
-                    or line.credited_line_id:
-                key = ('single', line.id)
-            else:
-                key = (line.transaction_type, line.product_id.id, line.project_id.id,
-                       round(line.sales_price, 4), round(line.share_percent, 4))
-            if key not in groups:
-                groups[key] = self.browse()
-                order.append(key)
-            groups[key] |= line
-        return [(key, groups[key]) for key in order]
+    @api.model
+    def _invoice_groups(self, proposal):
+        """The invoice lines of a proposal, one per group of its lines with the
+        same type, product, project, unit price and share (grouped in SQL: a
+        proposal can hold thousands of lines). Retention, on-account and credit
+        lines stay single. Returns dicts, in line order."""
+        self.env.cr.execute("""
+            SELECT transaction_type, product_id, project_id, share_percent,
+                   array_agg(id ORDER BY sequence, id) AS ids, SUM(amount) AS amount,
+                   SUM(quantity) AS quantity, MIN(name) AS name, COUNT(*) AS count
+              FROM project_invoice_proposal_line
+             WHERE proposal_id = %s
+             GROUP BY CASE WHEN transaction_type IN ('retention', 'retention_release', 'on_account')
+                             OR credited_line_id IS NOT NULL THEN id END,
+                      transaction_type, product_id, project_id, ROUND(sales_price::numeric, 4),
+                      share_percent
+             ORDER BY MIN(sequence), MIN(id)""", (proposal.id,))
+        return self.env.cr.dictfetchall()
 
-    def _prepare_invoice_line(self, sign, fpos):
-        """One invoice line for these grouped lines, its amount exactly their
-        sum (times sign: a credit note carries positive amounts)."""
-        first = self[0]
-        proposal = first.proposal_id
+    @api.model
+    def _prepare_invoice_line(self, proposal, group, sign, fpos):
+        """One invoice line for a group of proposal lines, its amount exactly
+        their sum (times sign: a credit note carries positive amounts)."""
         currency = proposal.currency_id
         company = proposal.company_id
-        product = first.product_id
-        amount = currency.round(sum(self.mapped('amount')) * sign)
-        quantity = sum(self.mapped('quantity'))
+        product = self.env['product.product'].browse(group['product_id'])
+        project = self.env['project.project'].browse(group['project_id'])
+        amount = currency.round((group['amount'] or 0.0) * sign)
+        quantity = group['quantity'] or 0.0
         price_digits = self.env['decimal.precision'].precision_get('Product Price')
         unit = round(amount / quantity, price_digits) if quantity else 0.0
         if not quantity or float_compare(currency.round(unit * quantity), amount,
@@ -245,12 +315,14 @@ class ProjectInvoiceProposalLine(models.Model):
         if not account:
             raise UserError(_('No revenue account for product "%s" (nor its category): set its '
                               'income account to invoice %s.') % (
-                product.display_name or first.name, proposal.contract_id.display_name))
+                product.display_name or group['name'], proposal.contract_id.display_name))
         taxes = product.taxes_id.filtered(lambda t: t.company_id == company)
-        name = first.name if len(self) == 1 else '%s (%d)' % (
-            dict(LINE_TYPES)[first.transaction_type], len(self))
-        if first.share_percent and float_compare(first.share_percent, 100.0, precision_digits=4):
-            name = '%s - %s %%' % (name, round(first.share_percent, 2))
+        ttype = group['transaction_type']
+        name = group['name'] if group['count'] == 1 else '%s (%d)' % (
+            dict(LINE_TYPES)[ttype], group['count'])
+        share = group['share_percent'] or 0.0
+        if share and float_compare(share, 100.0, precision_digits=4):
+            name = '%s - %s %%' % (name, round(share, 2))
         return {
             'name': name,
             'product_id': product.id,
@@ -259,5 +331,5 @@ class ProjectInvoiceProposalLine(models.Model):
             'quantity': quantity,
             'price_unit': unit,
             'invoice_line_tax_ids': [(6, 0, fpos.map_tax(taxes).ids)],
-            'account_analytic_id': first.project_id.analytic_account_id.id,
+            'account_analytic_id': project.analytic_account_id.id,
         }

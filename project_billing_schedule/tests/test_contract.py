@@ -71,7 +71,7 @@ class BillingCase(SavepointCase):
     def item_dict(self, amount, ttype='hour', date='2026-03-02', key=None, contract=None):
         return {'key': key or amount, 'contract': contract or self.contract, 'amount': amount,
                 'date': date, 'transaction_type': ttype, 'project_id': self.project.id,
-                'task_id': False, 'categ_id': False}
+                'task_id': False}
 
 
 class TestContract(BillingCase):
@@ -155,6 +155,26 @@ class TestContract(BillingCase):
         self.assertIn('in', allocs)
         self.assertIn('No funding rule', reasons['late'])
         self.assertIn('No funding rule', reasons['fee'])
+
+    def test_rule_product_category(self):
+        # licences are paid by the grant alone; everything else 70/30
+        licences = self.env['product.category'].create({'name': 'Licences'})
+        sub = self.env['product.category'].create({'name': 'CMS', 'parent_id': licences.id})
+        self.env['project.funding.rule'].create({
+            'contract_id': self.contract.id, 'name': 'Licences', 'sequence': 1,
+            'product_categ_id': licences.id,
+            'allocation_ids': [(0, 0, {'source_id': self.src_grant.id, 'percent': 100.0,
+                                       'is_rounding': True})]})
+        self.item.categ_id = sub
+        licence = self.bill_purchase('chargeable')
+        hours = self.timesheet(1.0)
+        proposals, reasons = self.env['project.invoice.proposal']._propose(
+            self.contract, date_to='2026-12-31')
+        grant = proposals.filtered(lambda p: p.funding_source_id == self.src_grant)
+        customer = proposals.filtered(lambda p: p.funding_source_id == self.src_customer)
+        self.assertEqual(grant.line_ids.filtered(lambda l: l.analytic_line_id == licence).amount, 60.0)
+        self.assertFalse(customer.line_ids.filtered(lambda l: l.analytic_line_id == licence))
+        self.assertEqual(customer.line_ids.filtered(lambda l: l.analytic_line_id == hours).amount, 70.0)
 
     def test_sales_price_of_hours(self):
         line = self.timesheet(10.0)
