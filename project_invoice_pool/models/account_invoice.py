@@ -92,10 +92,11 @@ class AccountInvoice(models.Model):
         register entry; the result is stored on the bill."""
         for bill in self:
             diffs = bill._match_differences()
-            bill.write({
-                'match_state': 'not_matched' if diffs else 'matched',
-                'match_differences': '\n'.join(diffs) or False,
-            })
+            vals = {'match_state': 'not_matched' if diffs else 'matched',
+                    'match_differences': '\n'.join(diffs) or False}
+            if (bill.match_state, bill.match_differences or False) != \
+                    (vals['match_state'], vals['match_differences']):
+                bill.write(vals)
         return True
 
     # ------------------------------------------------------------------
@@ -121,8 +122,10 @@ class AccountInvoice(models.Model):
                     unmatched[0].reference or unmatched[0].display_name,
                     unmatched[0].match_differences))
         res = super(AccountInvoice, self).action_invoice_open()
-        for bill in pool_bills:
-            bill.register_line_id._reverse_interim_posting(bill)
+        if pool_bills:
+            entries = self.env['account.invoice.register.line'].browse(
+                [bill.register_line_id.id for bill in pool_bills])
+            entries._reverse_interim_postings(pool_bills)
         return res
 
     @api.multi

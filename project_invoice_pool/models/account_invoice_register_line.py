@@ -254,22 +254,22 @@ class AccountInvoiceRegisterLine(models.Model):
                               'right now. Try again in a moment.'))
         self.invalidate_cache(['invoice_id', 'pool_state'], self.ids)
 
-    def _bill_journal(self):
+    def _bill_journal_id(self):
         journal = self.env['account.journal'].search([
             ('type', '=', 'purchase'), ('is_invoice_register', '=', False),
             ('company_id', '=', self.company_id.id)], order='sequence, id', limit=1)
         if not journal:
             raise UserError(_('Company %s has no purchase journal for vendor bills.')
                             % self.company_id.name)
-        return journal
+        return journal.id
 
-    def _prepare_bill(self):
+    def _prepare_bill(self, journal_id):
         self.ensure_one()
         partner = self.partner_id
         return {
             'type': 'in_invoice',
             'partner_id': partner.id,
-            'journal_id': self._bill_journal().id,
+            'journal_id': journal_id,
             'company_id': self.company_id.id,
             'currency_id': self.currency_id.id,
             'reference': self.vendor_invoice_number,
@@ -278,6 +278,7 @@ class AccountInvoiceRegisterLine(models.Model):
             'name': self.name,
             'origin': self.purchase_id.name or self.register_id.name,
             'register_line_id': self.id,
+            'purchase_id': self.purchase_id.id,
             'payment_term_id': False if self.date_due else
             partner.property_supplier_payment_term_id.id,
             'account_id': partner.with_context(
@@ -292,15 +293,18 @@ class AccountInvoiceRegisterLine(models.Model):
         self._lock_for_billing()
         Invoice = self.env['account.invoice']
         bills = Invoice
+        journals = {}
         for line in self:
+            if line.company_id not in journals:
+                journals[line.company_id] = line._bill_journal_id()
             if line.pool_state != 'in_pool':
                 raise UserError(_('%s is not in the invoice pool.') % line.display_name)
             if line.invoice_id and line.invoice_id.state != 'cancel':
                 raise UserError(_('%s already has vendor bill %s.')
                                 % (line.display_name, line.invoice_id.display_name))
-            bill = Invoice.create(line._prepare_bill())
+            bill = Invoice.create(line._prepare_bill(journals[line.company_id]))
             if line.purchase_id:
-                bill.purchase_id = line.purchase_id
+                # Odoo's own "Add Purchase Order": the lines come from the PO
                 bill.purchase_order_change()
                 bill.payment_term_id = False  # the due date comes from the register
             else:
@@ -316,7 +320,6 @@ class AccountInvoiceRegisterLine(models.Model):
             bill.compute_taxes()
             line.invoice_id = bill
             bills |= bill
-            line.register_id.message_post(body=_('Vendor bill created for %s.') % line.display_name)
         action = self.env.ref('account.action_invoice_tree2').read()[0]
         if len(bills) == 1:
             action.update(views=[(self.env.ref('account.invoice_supplier_form').id, 'form')],
@@ -353,18 +356,36 @@ class AccountInvoiceRegisterLine(models.Model):
         (self - to_reverse).write({'pool_state': 'cancelled'})
         return True
 
-    # called when the bill is posted / cancelled
-    def _reverse_interim_posting(self, bill):
-        self.ensure_one()
-        date = bill.date or bill.date_invoice
-        reversal = self.env['account.move'].browse(
-            self.move_id.reverse_moves(date=date, journal_id=self.journal_id))
-        self.write({'reversal_move_id': reversal.id, 'pool_state': 'invoiced',
-                    'invoice_id': bill.id})
-        msg = _('Interim posting %s reversed by %s on posting bill %s.') % (
-            self.move_id.name, reversal.name, bill.number)
-        self.register_id.message_post(body=msg)
-        bill.message_post(body=msg)
+    # called when the bills are posted / cancelled
+    def _reverse_interim_postings(self, bills):
+        """Reverse the interim posting of each entry (self[i] for bills[i]) on
+        the date of its bill, and reconcile each with its reversal, so the
+        pending account of every entry returns to zero. Batched: one entry
+        created per reversal, one post for all (an AP clerk posts hundreds)."""
+        Move = self.env['account.move']
+        reversals = Move
+        for line, bill in zip(self, bills):
+            move = line.move_id
+            reversals |= Move.create({
+                'journal_id': line.journal_id.id, 'date': bill.date or bill.date_invoice,
+                'ref': _('reversal of: ') + move.name, 'company_id': move.company_id.id,
+                'line_ids': [(0, 0, {
+                    'account_id': l.account_id.id, 'partner_id': l.partner_id.id, 'name': l.name,
+                    'debit': l.credit, 'credit': l.debit, 'currency_id': l.currency_id.id,
+                    'amount_currency': -l.amount_currency, 'date_maturity': l.date_maturity,
+                }) for l in move.line_ids]})
+        reversals.post()
+        for line, bill, reversal in zip(self, bills, reversals):
+            for account in line.move_id.line_ids.mapped('account_id').filtered('reconcile'):
+                pair = (line.move_id.line_ids | reversal.line_ids).filtered(
+                    lambda l: l.account_id == account)
+                # a full reconcile of an entry with its own reversal (as reverse_moves does)
+                pair.with_context(skip_full_reconcile_check=True).reconcile()
+                pair.force_full_reconcile()
+            # the trail: the entry points to its reversal and bill; the reversal
+            # says whose it is ("reversal of: ...") and who posted it when
+            line.write({'reversal_move_id': reversal.id, 'pool_state': 'invoiced',
+                        'invoice_id': bill.id})
 
     def _restore_to_pool(self, bill):
         """The bill was cancelled: undo the reversal (by a counter entry, so the
