@@ -6,17 +6,13 @@ class InvoiceProposalWizard(models.TransientModel):
     """Create invoice proposals by hand: pick the transactions to invoice up
     to a date; one proposal per funding source comes out."""
     _name = 'project.invoice.proposal.wizard'
+    _inherit = 'project.transaction.type.selection'
     _description = 'Create invoice proposals'
 
     contract_id = fields.Many2one('project.contract', required=True)
     project_id = fields.Many2one('project.project', domain="[('contract_id', '=', contract_id)]")
     date_to = fields.Date(string='Up to', required=True, default=fields.Date.context_today)
     date = fields.Date(string='Invoice date', required=True, default=fields.Date.context_today)
-    include_hours = fields.Boolean(string='Hours', default=True)
-    include_expenses = fields.Boolean(string='Expenses', default=True)
-    include_items = fields.Boolean(string='Items', default=True)
-    include_fees = fields.Boolean(string='Fees', default=True)
-    include_on_account = fields.Boolean(string='On-account', default=True)
     include_retention_release = fields.Boolean(string='Retention release', default=False)
     split_by_type = fields.Boolean(string='One proposal per transaction type',
                                    help='E.g. hours on one invoice and items on another.')
@@ -30,11 +26,6 @@ class InvoiceProposalWizard(models.TransientModel):
             project = self.env['project.project'].browse(self.env.context.get('active_id'))
             res.update(project_id=project.id, contract_id=project.contract_id.id)
         return res
-
-    def _types(self):
-        return [t for t, on in (('hour', self.include_hours), ('expense', self.include_expenses),
-                                ('item', self.include_items), ('fee', self.include_fees),
-                                ('on_account', self.include_on_account)) if on]
 
     @api.onchange('contract_id', 'project_id', 'date_to', 'include_hours', 'include_expenses',
                   'include_items', 'include_fees', 'include_on_account')

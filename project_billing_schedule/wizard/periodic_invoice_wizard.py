@@ -10,17 +10,13 @@ class PeriodicInvoiceWizard(models.TransientModel):
     runs in its own savepoint: one that fails is reported and never blocks
     the others; what is already proposed or invoiced is never taken again."""
     _name = 'project.periodic.invoice.wizard'
+    _inherit = 'project.transaction.type.selection'
     _description = 'Periodic project invoicing'
 
     contract_ids = fields.Many2many(
         'project.contract', string='Contracts',
         help='Empty: every active contract.')
     date_to = fields.Date(string='Up to', required=True, default=fields.Date.context_today)
-    include_hours = fields.Boolean(string='Hours', default=True)
-    include_expenses = fields.Boolean(string='Expenses', default=True)
-    include_items = fields.Boolean(string='Items', default=True)
-    include_fees = fields.Boolean(string='Fees', default=True)
-    include_on_account = fields.Boolean(string='On-account', default=True)
     post = fields.Boolean(string='Post the proposals', default=True,
                           help='Post every proposal that needs no review; the others wait for '
                                'their reviewer.')
@@ -30,9 +26,7 @@ class PeriodicInvoiceWizard(models.TransientModel):
     @api.multi
     def action_run(self):
         self.ensure_one()
-        types = [t for t, on in (('hour', self.include_hours), ('expense', self.include_expenses),
-                                 ('item', self.include_items), ('fee', self.include_fees),
-                                 ('on_account', self.include_on_account)) if on]
+        types = self._types()
         contracts = self.contract_ids or self.env['project.contract'].search(
             [('state', '=', 'active')])
         report = self._run(contracts, self.date_to, types, self.post)
