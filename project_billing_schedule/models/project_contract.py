@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 from ..allocation import allocate
 from .project_funding_rule import rule_covers

@@ -60,10 +60,6 @@ class ProjectFundingRule(models.Model):
         return (self.transaction_type, self.project_id.id, self.task_id.id, categ_ids,
                 self.date_from, self.date_to)
 
-    def _covers(self, item):
-        """Does this rule apply to a transaction (see contract._allocate_funding)?"""
-        return rule_covers(self._cover_spec(), item)
-
 
 def rule_covers(spec, item):
     """Does a funding rule (its _cover_spec()) apply to a transaction item?"""

@@ -2,8 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from ..allocation import allocate
-
 LINE_TYPES = [
     ('hour', 'Hours'),
     ('expense', 'Expenses'),
