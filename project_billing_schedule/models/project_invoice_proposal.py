@@ -54,7 +54,7 @@ class ProjectInvoiceProposal(models.Model):
     reviewed_date = fields.Datetime(string='Reviewed on', readonly=True, copy=False)
     reject_reason = fields.Text(string='Rejection reason', readonly=True, copy=False)
     invoice_id = fields.Many2one('account.invoice', string='Customer invoice', readonly=True,
-                                 copy=False)
+                                 copy=False, track_visibility='onchange')
     reinvoice = fields.Boolean(string='Invoice again after crediting', readonly=True,
                                help='Credited transactions become invoiceable again.')
     billing_rule_id = fields.Many2one('project.billing.rule', readonly=True, index=True)
@@ -218,6 +218,10 @@ class ProjectInvoiceProposal(models.Model):
         self.env['project.invoice.proposal.line'].invalidate_cache()
 
     def _check_postable(self):
+        # which proposals have lines, without loading thousands of line records
+        self.env.cr.execute('SELECT DISTINCT proposal_id FROM project_invoice_proposal_line '
+                            'WHERE proposal_id IN %s', (tuple(self.ids),))
+        with_lines = set(r[0] for r in self.env.cr.fetchall())
         for proposal in self:
             if proposal.state == 'posted':
                 raise UserError(_('Invoice proposal %s is already posted.') % proposal.name)
@@ -227,7 +231,7 @@ class ProjectInvoiceProposal(models.Model):
                                   'is posted.') % proposal.name if proposal.review_required
                                 else _('Invoice proposal %s cannot be posted from state %s.')
                                 % (proposal.name, proposal.state))
-            if not proposal.line_ids:
+            if proposal.id not in with_lines:
                 raise UserError(_('Invoice proposal %s has no lines.') % proposal.name)
             if proposal.funding_source_id.funding_type in ('internal', 'on_hold'):
                 raise UserError(_('Funding source %s is %s: it is not invoiced.') % (
@@ -242,12 +246,26 @@ class ProjectInvoiceProposal(models.Model):
             return True
         self._lock_transactions()
         self._check_postable()
-        for proposal in self:
-            invoice = proposal._create_invoice()
-            invoice.action_invoice_open()
+        # all invoices first, then one validation for all: Odoo's posting
+        # does its writes and recomputations once per batch
+        accounts, links = {}, []
+        # stored totals recomputed once, in batch (nothing in invoice creation
+        # searches on them; posting below starts from recomputed values)
+        with self.env.norecompute():
+            invoices = self.env['account.invoice'].browse(
+                [proposal._create_invoice(accounts, links).id for proposal in self])
+        invoices.recompute()
+        # every proposal line (so every transaction) to its invoice line, in one statement
+        self.env.cr.execute("""
+            UPDATE project_invoice_proposal_line l SET invoice_line_id = v.invoice_line_id
+              FROM unnest(%s::int[], %s::int[]) AS v(id, invoice_line_id) WHERE l.id = v.id""",
+                            ([link[0] for link in links], [link[1] for link in links]))
+        self.env['project.invoice.proposal.line'].invalidate_cache(['invoice_line_id'])
+        # (no compute_taxes: account.invoice.create computes the taxes of an
+        # invoice whose lines have any)
+        invoices.action_invoice_open()
+        for proposal, invoice in zip(self, invoices):
             proposal.write({'state': 'posted', 'invoice_id': invoice.id})
-            proposal.message_post(body=_('Posted as %s %s.') % (
-                invoice.type == 'out_refund' and _('credit note') or _('invoice'), invoice.number))
         self.env['project.invoice.proposal.line']._after_post(self)
         return True
 
@@ -259,7 +277,10 @@ class ProjectInvoiceProposal(models.Model):
             raise UserError(_('Company %s has no sales journal.') % self.company_id.name)
         return journal
 
-    def _create_invoice(self):
+    def _create_invoice(self, accounts, links):
+        """The draft invoice of this proposal. `accounts` caches revenue
+        accounts over a batch of proposals; `links` receives (proposal line
+        id, invoice line id) pairs."""
         self.ensure_one()
         sign = 1 if float_compare(self.amount_total, 0.0,
                                   precision_rounding=self.currency_id.rounding) >= 0 else -1
@@ -286,14 +307,10 @@ class ProjectInvoiceProposal(models.Model):
         groups = Line._invoice_groups(self)
         for seq, group in enumerate(groups):
             vals['invoice_line_ids'].append((0, 0, dict(Line._prepare_invoice_line(
-                self, group, sign, fpos), sequence=seq)))
+                self, group, sign, fpos, accounts), sequence=seq)))
         invoice = self.env['account.invoice'].create(vals)
-        # link every proposal line (so every transaction) to its invoice line
         for group, inv_line in zip(groups, invoice.invoice_line_ids.sorted('sequence')):
-            self.env.cr.execute('UPDATE project_invoice_proposal_line SET invoice_line_id = %s '
-                                'WHERE id = ANY(%s)', (inv_line.id, group['ids']))
-        Line.invalidate_cache(['invoice_line_id'])
-        invoice.compute_taxes()
+            links.extend((line_id, inv_line.id) for line_id in group['ids'])
         return invoice
 
     # ------------------------------------------------------------------

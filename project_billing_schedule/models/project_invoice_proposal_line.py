@@ -32,9 +32,10 @@ class ProjectInvoiceProposalLine(models.Model):
                                        ondelete='restrict', readonly=True)
     on_account_id = fields.Many2one('project.on.account', string='On-account transaction',
                                     index=True, ondelete='restrict', readonly=True)
+    # indexed by init() where set only: almost every line credits nothing, and a
+    # full index invites the planner to scan it for "IS NULL"
     credited_line_id = fields.Many2one('project.invoice.proposal.line', string='Credits line',
-                                       readonly=True, index=True,
-                                       help='The posted line this line credits.')
+                                       readonly=True, help='The posted line this line credits.')
     is_credited = fields.Boolean(readonly=True, copy=False,
                                  help='A posted credit line credits this line.')
     project_id = fields.Many2one('project.project', readonly=True)
@@ -51,6 +52,13 @@ class ProjectInvoiceProposalLine(models.Model):
     amount = fields.Monetary(string='Amount', currency_field='currency_id')
     invoice_line_id = fields.Many2one('account.invoice.line', string='Invoice line', readonly=True,
                                       copy=False, index=True)
+
+    @api.model_cr
+    def init(self):
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS project_invoice_proposal_line_credited_line_id_set_index
+                ON project_invoice_proposal_line (credited_line_id)
+             WHERE credited_line_id IS NOT NULL""")
 
     # ------------------------------------------------------------------
     # Transactions behind the lines
@@ -293,7 +301,7 @@ class ProjectInvoiceProposalLine(models.Model):
         return self.env.cr.dictfetchall()
 
     @api.model
-    def _prepare_invoice_line(self, proposal, group, sign, fpos):
+    def _prepare_invoice_line(self, proposal, group, sign, fpos, accounts=None):
         """One invoice line for a group of proposal lines, its amount exactly
         their sum (times sign: a credit note carries positive amounts)."""
         currency = proposal.currency_id
@@ -308,8 +316,12 @@ class ProjectInvoiceProposalLine(models.Model):
                                          precision_rounding=currency.rounding) != 0:
             # the share does not divide into a unit price: invoice the exact amount
             unit, quantity = amount, 1.0
-        account = self.env['account.invoice.line'].get_invoice_line_account(
-            'out_invoice', product, fpos, company)
+        accounts = {} if accounts is None else accounts
+        key = (product.id, fpos.id, company.id)
+        if key not in accounts:
+            accounts[key] = self.env['account.invoice.line'].get_invoice_line_account(
+                'out_invoice', product, fpos, company)
+        account = accounts[key]
         if not account:
             raise UserError(_('No revenue account for product "%s" (nor its category): set its '
                               'income account to invoice %s.') % (

@@ -71,6 +71,28 @@ class TestProposalPosting(ProposalCase):
         with self.assertRaisesRegex(UserError, 'already posted'):
             customer.action_post()
 
+    def test_sales_tax_on_the_invoices(self):
+        """A taxed hour product: each funding source's invoice carries its
+        own tax line and total, and the receivable is the taxed total."""
+        tax = self.env['account.tax'].create({
+            'name': 'Test sales tax 21 %', 'amount': 21.0, 'amount_type': 'percent',
+            'type_tax_use': 'sale'})
+        self.hour_product.taxes_id = tax
+        self.timesheet(10.0)                                # 1,000.00 split 700/300
+        proposals = self.propose()
+        proposals.action_post()
+        inv_c = self.by_partner(proposals, self.customer).invoice_id
+        inv_g = self.by_partner(proposals, self.grant).invoice_id
+        self.assertEqual((inv_c.amount_untaxed, inv_c.amount_tax, inv_c.amount_total),
+                         (700.0, 147.0, 847.0))
+        self.assertEqual((inv_g.amount_untaxed, inv_g.amount_tax, inv_g.amount_total),
+                         (300.0, 63.0, 363.0))
+        self.assertEqual(inv_c.tax_line_ids.tax_id, tax)
+        receivable = inv_c.move_id.line_ids.filtered(lambda l: l.account_id == inv_c.account_id)
+        self.assertEqual(receivable.debit, 847.0)
+        tax_line = inv_g.move_id.line_ids.filtered(lambda l: l.tax_line_id == tax)
+        self.assertEqual(tax_line.credit, 63.0)
+
     def test_uneven_split_stays_exact(self):
         self.timesheet(1.0)
         self.timesheet(0.33)                                # 33.00

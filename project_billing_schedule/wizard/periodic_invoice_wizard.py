@@ -36,23 +36,40 @@ class PeriodicInvoiceWizard(models.TransientModel):
 
     @api.model
     def _run(self, contracts, date_to, types=None, post=True):
-        """Returns [(contract, proposals, error or None)]."""
+        """Returns [(contract, proposals, error or None)].
+
+        Fast path: all contracts proposed and posted in one batch (one query
+        for all their transactions, one validation of all their invoices).
+        When the batch fails, it is rolled back and the contracts are run one
+        by one, each in its own savepoint, so a broken one is reported and
+        never blocks the others."""
+        self.recompute()  # nothing pending is lost if a batch is rolled back
+        try:
+            return self._run_batch(contracts, date_to, types, post)
+        except Exception as e:  # noqa: the slow path below reports it per contract
+            _logger.info('Periodic invoicing: the batch failed (%s); contract by contract now', e)
         Proposal = self.env['project.invoice.proposal']
         report = []
         for contract in contracts:
             try:
-                with self.env.cr.savepoint():
-                    proposals, _reasons = Proposal._propose(contract, date_to=date_to, types=types,
-                                                            date=date_to)
-                    if post:
-                        proposals.filtered(lambda p: not p.review_required).action_post()
-                report.append((contract, proposals, None))
+                report += self._run_batch(contract, date_to, types, post)
             except Exception as e:  # reported per contract, the run goes on
                 _logger.warning('Periodic invoicing of %s failed: %s', contract.display_name, e)
                 error = getattr(e, 'name', None) or str(e)
                 report.append((contract, Proposal.browse(), error))
                 contract.message_post(body=_('Periodic invoicing failed: %s') % error)
         return report
+
+    @api.model
+    def _run_batch(self, contracts, date_to, types, post):
+        # a rolled-back savepoint must not leave its records in the caches
+        with self.env.clear_upon_failure(), self.env.cr.savepoint():
+            proposals, _reasons = self.env['project.invoice.proposal']._propose(
+                contracts, date_to=date_to, types=types, date=date_to)
+            if post:
+                proposals.filtered(lambda p: not p.review_required).action_post()
+        return [(contract, proposals.filtered(lambda p: p.contract_id == contract), None)
+                for contract in contracts]
 
     @api.model
     def _format(self, report):

@@ -231,11 +231,15 @@ class AccountInvoiceRegisterLine(models.Model):
             raise UserError(_('The invoice register cannot be posted:\n') + '\n'.join(errors))
         Move = self.env['account.move']
         moves = Move
-        for line in self:
-            move = Move.create(line._prepare_move())
-            line.write({'move_id': move.id, 'pool_state': 'in_pool',
-                        'date_due': line.date_due or line._default_due_date()})
-            moves |= move
+        # stored computed fields of all the entries are recomputed once, in
+        # batch, instead of once per entry (reads recompute on demand)
+        with self.env.norecompute():
+            for line in self:
+                move = Move.create(line._prepare_move())
+                line.write({'move_id': move.id, 'pool_state': 'in_pool',
+                            'date_due': line.date_due or line._default_due_date()})
+                moves |= move
+        self.recompute()
         moves.post()
         return moves
 
@@ -364,16 +368,19 @@ class AccountInvoiceRegisterLine(models.Model):
         created per reversal, one post for all (an AP clerk posts hundreds)."""
         Move = self.env['account.move']
         reversals = Move
-        for line, bill in zip(self, bills):
-            move = line.move_id
-            reversals |= Move.create({
-                'journal_id': line.journal_id.id, 'date': bill.date or bill.date_invoice,
-                'ref': _('reversal of: ') + move.name, 'company_id': move.company_id.id,
-                'line_ids': [(0, 0, {
-                    'account_id': l.account_id.id, 'partner_id': l.partner_id.id, 'name': l.name,
-                    'debit': l.credit, 'credit': l.debit, 'currency_id': l.currency_id.id,
-                    'amount_currency': -l.amount_currency, 'date_maturity': l.date_maturity,
-                }) for l in move.line_ids]})
+        with self.env.norecompute():  # one batched recomputation, as in _post
+            for line, bill in zip(self, bills):
+                move = line.move_id
+                reversals |= Move.create({
+                    'journal_id': line.journal_id.id, 'date': bill.date or bill.date_invoice,
+                    'ref': _('reversal of: ') + move.name, 'company_id': move.company_id.id,
+                    'line_ids': [(0, 0, {
+                        'account_id': l.account_id.id, 'partner_id': l.partner_id.id,
+                        'name': l.name, 'debit': l.credit, 'credit': l.debit,
+                        'currency_id': l.currency_id.id, 'amount_currency': -l.amount_currency,
+                        'date_maturity': l.date_maturity,
+                    }) for l in move.line_ids]})
+        self.recompute()
         reversals.post()
         for line, bill, reversal in zip(self, bills, reversals):
             for account in line.move_id.line_ids.mapped('account_id').filtered('reconcile'):
