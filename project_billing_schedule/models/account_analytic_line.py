@@ -129,6 +129,9 @@ class AccountAnalyticLine(models.Model):
                 continue
             project = line.billing_project_id
             if not project or not line._is_cost_line():
+                if not (line.billing_type or line.invoice_status or line.chargeable or
+                        line.not_invoiceable_reason):
+                    continue  # e.g. a new revenue line of a customer invoice: nothing to clear
                 vals = {'billing_type': False, 'invoice_status': False,
                         'not_invoiceable_reason': False, 'chargeable': False}
             else:

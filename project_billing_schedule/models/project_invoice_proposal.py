@@ -238,6 +238,8 @@ class ProjectInvoiceProposal(models.Model):
                     proposal.funding_source_id.display_name, proposal.funding_source_id.funding_type))
         self.env['project.invoice.proposal.line']._check_still_proposed(self.ids)
 
+    _post_batch = 10
+
     @api.multi
     def action_post(self):
         """Create and validate the customer invoice (or credit note) of each
@@ -263,7 +265,10 @@ class ProjectInvoiceProposal(models.Model):
         self.env['project.invoice.proposal.line'].invalidate_cache(['invoice_line_id'])
         # (no compute_taxes: account.invoice.create computes the taxes of an
         # invoice whose lines have any)
-        invoices.action_invoice_open()
+        # validated in batches: Odoo 11 rereads every invoice of the recordset
+        # after each invoice's writes (n invoices cost about n^2)
+        for start in range(0, len(invoices), self._post_batch):
+            invoices[start:start + self._post_batch].action_invoice_open()
         for proposal, invoice in zip(self, invoices):
             proposal.write({'state': 'posted', 'invoice_id': invoice.id})
         self.env['project.invoice.proposal.line']._after_post(self)
@@ -379,6 +384,14 @@ class ProjectInvoiceProposal(models.Model):
         # 3. lines grouped into proposals
         groups = {}
         proposed_txn, proposed_oa = [], []
+        # per rule, source and contract values looked up once, not per transaction
+        percents, per_project, types_of = {}, {}, {}
+
+        def funding_type(source):
+            if source not in types_of:
+                types_of[source] = source.funding_type
+            return types_of[source]
+
         records = dict([(('a', r['id']), r) for r in txn_rows] + [(('o', o.id), o) for o in on_accounts])
         for item in items:
             key = item['key']
@@ -386,18 +399,22 @@ class ProjectInvoiceProposal(models.Model):
                 continue
             record = records[key]
             parts = allocations[key]
-            hold = [src for src, _part in parts if src.funding_type == 'on_hold']
+            hold = [src for src, _part in parts if funding_type(src) == 'on_hold']
             if hold:
                 reasons[key] = _('Funding source %s is on hold.') % hold[0].display_name
                 continue
             contract = item['contract']
             rule = rules[key]
-            pct = dict((a.source_id, a.percent) for a in rule.allocation_ids)
+            if rule not in percents:
+                percents[rule] = dict((a.source_id, a.percent) for a in rule.allocation_ids)
+            pct = percents[rule]
+            if contract not in per_project:
+                per_project[contract] = contract.invoicing_mode == 'project'
             for source, part in parts:
-                if source.funding_type == 'internal':
+                if funding_type(source) == 'internal':
                     continue  # borne internally: not invoiced
                 project_id = item['project_id']
-                gkey = (contract.id, project_id if contract.invoicing_mode == 'project' else False,
+                gkey = (contract.id, project_id if per_project[contract] else False,
                         source.id, item['transaction_type'] if split_by_type else False)
                 groups.setdefault(gkey, []).append(
                     self._proposal_line_vals(record, key[0], contract, project_id, part,

@@ -388,6 +388,33 @@ class TestPeriodicAndRules(ProposalCase):
         self.assertIn('Broken: FAILED', wizard.result)
         self.assertIn('Good A: nothing to invoice', wizard.result)
 
+    def test_periodic_invoicing_of_many_contracts_in_one_batch(self):
+        """More invoices than one validation batch: every contract invoiced
+        once, to the cent, each transaction linked to its invoice lines."""
+        contracts = self.env['project.contract']
+        count = self.Proposal._post_batch + 2
+        for i in range(count):
+            contract, project = self.make_contract('Batch %d' % i)
+            self.timesheet(1.0 + i, project=project)
+            contracts |= contract
+        report = self.env['project.periodic.invoice.wizard']._run(contracts, '2026-12-31')
+        self.assertFalse([e for c, p, e in report if e])
+        invoices = self.env['account.invoice'].browse(
+            [i for c, p, e in report for i in p.mapped('invoice_id').ids])
+        self.assertEqual(len(invoices), count)
+        self.assertEqual(set(invoices.mapped('state')), {'open'})
+        # 1 + 2 + ... + 12 hours at 90.00
+        self.assertEqual(round(sum(invoices.mapped('amount_total')), 2),
+                         round(sum(range(1, count + 1)) * 90.0, 2))
+        lines = self.env['account.analytic.line'].search([
+            ('billing_contract_id', 'in', contracts.ids), ('billing_type', '!=', False)])
+        self.assertEqual(len(lines), count)
+        self.assertEqual(set(lines.mapped('invoice_status')), {'invoiced'})
+        for line in lines:
+            self.assertEqual(line.proposal_line_ids.invoice_line_id.invoice_id.amount_total,
+                             line.billing_amount)
+        self.assertFalse(self.env['project.periodic.invoice.wizard']._run(contracts, '2026-12-31')[0][1])
+
     def test_billing_rule_thresholds(self):
         task = self.env['project.task'].create({'name': 'Work', 'project_id': self.project.id,
                                                 'planned_hours': 100.0})

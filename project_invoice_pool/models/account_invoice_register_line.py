@@ -386,9 +386,9 @@ class AccountInvoiceRegisterLine(models.Model):
             for account in line.move_id.line_ids.mapped('account_id').filtered('reconcile'):
                 pair = (line.move_id.line_ids | reversal.line_ids).filtered(
                     lambda l: l.account_id == account)
-                # a full reconcile of an entry with its own reversal (as reverse_moves does)
-                pair.with_context(skip_full_reconcile_check=True).reconcile()
-                pair.force_full_reconcile()
+                # an entry and its exact mirror: Odoo's reconcile makes it a full
+                # reconciliation by itself (no exchange difference can remain)
+                pair.reconcile()
             # the trail: the entry points to its reversal and bill; the reversal
             # says whose it is ("reversal of: ...") and who posted it when
             line.write({'reversal_move_id': reversal.id, 'pool_state': 'invoiced',

@@ -165,6 +165,38 @@ class TestInvoicePool(InvoicePoolCase):
         action = rest.action_create_bill()
         self.assertEqual(len(self.env['account.invoice'].search(action['domain'])), 2)
 
+    def test_many_bills_posted_at_once(self):
+        """More bills than one posting batch, validated in one call: every
+        entry reversed and reconciled with its own reversal, nothing twice."""
+        count = self.env['account.invoice']._pool_post_batch * 2 + 3
+        orders = [self.make_po(self.vendor if i % 2 else self.vendor2, 10.0 + i)
+                  for i in range(count)]
+        pending0, expense0 = self.balance(self.pending), self.balance(self.expense)
+        register = self.make_register([
+            self.line_vals('M-%d' % i, po.amount_total, po=po, vendor=po.partner_id)
+            for i, po in enumerate(orders)])
+        register.action_post()
+        total = sum(po.amount_total for po in orders)          # 23 * 10 + 0+1+...+22 = 483
+        self.assertEqual(total, 483.0)
+        self.assertEqual(self.balance(self.pending) - pending0, total)
+        bills = self.env['account.invoice']
+        for entry in register.line_ids:
+            bills |= self.env['account.invoice'].browse(entry.action_create_bill()['res_id'])
+        bills.action_invoice_open()
+        self.assertEqual(set(bills.mapped('state')), {'open'})
+        self.assertEqual(set(register.line_ids.mapped('pool_state')), {'invoiced'})
+        self.assertEqual(self.balance(self.pending) - pending0, 0.0)
+        self.assertEqual(self.balance(self.expense) - expense0, total)
+        for entry, bill in zip(register.line_ids, bills):
+            self.assertEqual(entry.invoice_id, bill)
+            self.assertEqual(entry.reversal_move_id.ref, 'reversal of: ' + entry.move_id.name)
+            for line in entry.move_id.line_ids:
+                mirror = entry.reversal_move_id.line_ids.filtered(
+                    lambda l: l.account_id == line.account_id)
+                self.assertEqual(line.full_reconcile_id, mirror.full_reconcile_id)
+                self.assertTrue(line.full_reconcile_id)
+        self.assertEqual(len(register.line_ids.mapped('reversal_move_id')), count)
+
     def test_refusals(self):
         other_company = self.env['res.company'].create({'name': 'Other company (test)'})
         po_other_company = self.po.copy({'company_id': other_company.id})
