@@ -283,21 +283,26 @@ class ProjectInvoiceProposal(models.Model):
         return journal
 
     def _create_invoice(self, accounts, links):
-        """The draft invoice of this proposal. `accounts` caches revenue
-        accounts over a batch of proposals; `links` receives (proposal line
-        id, invoice line id) pairs."""
+        """The draft invoice of this proposal. `accounts` caches accounts,
+        fiscal positions and journals over a batch of proposals; `links`
+        receives (proposal line id, invoice line id) pairs."""
         self.ensure_one()
         sign = 1 if float_compare(self.amount_total, 0.0,
                                   precision_rounding=self.currency_id.rounding) >= 0 else -1
         partner = self.partner_id
-        fpos = self.env['account.fiscal.position'].get_fiscal_position(partner.id)
-        fpos = self.env['account.fiscal.position'].browse(fpos)
+        key = ('partner', partner.id, self.company_id.id)
+        if key not in accounts:  # once per invoiced partner and company in a batch
+            fpos_id = self.env['account.fiscal.position'].get_fiscal_position(partner.id)
+            accounts[key] = (
+                self.env['account.fiscal.position'].browse(fpos_id),
+                partner.with_context(force_company=self.company_id.id).property_account_receivable_id,
+                self._invoice_journal())
+        fpos, receivable, journal = accounts[key]
         vals = {
             'type': 'out_invoice' if sign > 0 else 'out_refund',
             'partner_id': partner.id,
-            'account_id': partner.with_context(
-                force_company=self.company_id.id).property_account_receivable_id.id,
-            'journal_id': self._invoice_journal().id,
+            'account_id': receivable.id,
+            'journal_id': journal.id,
             'currency_id': self.currency_id.id,
             'company_id': self.company_id.id,
             'date_invoice': self.date,
@@ -430,6 +435,7 @@ class ProjectInvoiceProposal(models.Model):
             })
             self.env['project.invoice.proposal.line']._create_bulk(proposal, lines)
             proposals |= proposal
+        proposals.recompute()
         # 4. statuses, one write per value
         Analytic._set_billing_status(proposed_txn, 'in_proposal')
         OnAccount.browse(proposed_oa).write({'status': 'in_proposal'})

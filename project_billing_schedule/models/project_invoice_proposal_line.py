@@ -181,9 +181,10 @@ class ProjectInvoiceProposalLine(models.Model):
             ids.extend(r[0] for r in cr.fetchall())
         lines = self.browse(ids)
         proposal.invalidate_cache(['line_ids'], proposal.ids)
+        # the totals are recomputed by the next recompute(), for all the
+        # proposals of a batch at once (reads compute them on demand)
         for fname in ('amount_total', 'amount_retention'):
             self.env.add_todo(proposal._fields[fname], proposal)
-        proposal.recompute()
         return lines
 
     def _create_fee_transaction(self):

@@ -137,6 +137,12 @@ class TestInvoicePool(InvoicePoolCase):
             lambda l: l.account_id == self.pending)
         self.assertEqual(sum(pend_lines.mapped('amount_currency')), 0.0)
         self.assertEqual(self.balance(self.payable, self.vendor), -125.0)
+        # each interim line fully reconciled with its mirror, in both currencies,
+        # without any exchange difference entry
+        for line in entry.move_id.line_ids:
+            self.assertTrue(line.full_reconcile_id)
+            self.assertFalse(line.full_reconcile_id.exchange_move_id)
+            self.assertEqual((line.amount_residual, line.amount_residual_currency), (0.0, 0.0))
 
     def test_several_vendors_one_register(self):
         po2 = self.make_po(self.vendor2, 40.0)
