@@ -84,15 +84,19 @@ class ProjectInvoiceProposalLine(models.Model):
         if not proposal_ids:
             return
         self.env.cr.execute("""
-            SELECT l.name, COALESCE(a.invoice_status, o.status, 'credited')
+            SELECT l.name, CASE WHEN l.credited_line_id IS NOT NULL THEN 'credited or not invoiced'
+                                ELSE COALESCE(a.invoice_status, o.status, 'not invoiceable') END
               FROM project_invoice_proposal_line l
               LEFT JOIN account_analytic_line a ON a.id = l.analytic_line_id
               LEFT JOIN project_on_account o ON o.id = l.on_account_id
               LEFT JOIN project_invoice_proposal_line c ON c.id = l.credited_line_id
               LEFT JOIN project_invoice_proposal cp ON cp.id = c.proposal_id
              WHERE l.proposal_id IN %s AND (
-                   (l.credited_line_id IS NULL AND (a.invoice_status != 'in_proposal'
-                                                    OR o.status != 'in_proposal'))
+                   (l.credited_line_id IS NULL AND (
+                       -- IS DISTINCT FROM: a cleared (NULL) status is no proposal either
+                       (l.analytic_line_id IS NOT NULL
+                        AND a.invoice_status IS DISTINCT FROM 'in_proposal')
+                    OR (l.on_account_id IS NOT NULL AND o.status IS DISTINCT FROM 'in_proposal')))
                 OR (l.credited_line_id IS NOT NULL AND (c.is_credited OR cp.state != 'posted')))
              LIMIT 1""", (tuple(proposal_ids),))
         row = self.env.cr.fetchone()
@@ -302,9 +306,10 @@ class ProjectInvoiceProposalLine(models.Model):
         return self.env.cr.dictfetchall()
 
     @api.model
-    def _prepare_invoice_line(self, proposal, group, sign, fpos, accounts=None):
+    def _prepare_invoice_line(self, proposal, group, sign, fpos, accounts):
         """One invoice line for a group of proposal lines, its amount exactly
-        their sum (times sign: a credit note carries positive amounts)."""
+        their sum (times sign: a credit note carries positive amounts).
+        `accounts` caches revenue accounts over a batch of proposals."""
         currency = proposal.currency_id
         company = proposal.company_id
         product = self.env['product.product'].browse(group['product_id'])
@@ -317,7 +322,6 @@ class ProjectInvoiceProposalLine(models.Model):
                                          precision_rounding=currency.rounding) != 0:
             # the share does not divide into a unit price: invoice the exact amount
             unit, quantity = amount, 1.0
-        accounts = {} if accounts is None else accounts
         key = (product.id, fpos.id, company.id)
         if key not in accounts:
             accounts[key] = self.env['account.invoice.line'].get_invoice_line_account(

@@ -342,6 +342,12 @@ class TestProposalPosting(ProposalCase):
         hours.with_context(billing_internal=True).write({'invoice_status': 'invoiced'})
         with self.assertRaisesRegex(UserError, 'cannot be invoiced again'):
             proposals.action_post()
+        # a transaction whose billing status was cleared meanwhile is refused too
+        hours.with_context(billing_internal=True).write({'invoice_status': False})
+        with self.assertRaisesRegex(UserError, 'is not invoiceable: it cannot be invoiced again'):
+            proposals.action_post()
+        self.assertFalse(proposals.mapped('invoice_id'))
+        self.assertEqual(set(proposals.mapped('state')), {'draft'})
 
 
 class TestPeriodicAndRules(ProposalCase):
