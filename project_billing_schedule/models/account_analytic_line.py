@@ -122,7 +122,7 @@ class AccountAnalyticLine(models.Model):
 
     def _update_billing(self):
         """(Re)compute the billing values of transactions not yet proposed."""
-        rates = self.mapped('billing_contract_id')._hour_rates()
+        rates = None  # read on first need: most new lines (e.g. revenue) are not priced
         by_values = {}
         for line in self:
             if line.invoice_status in ('in_proposal', 'invoiced', 'credited'):
@@ -150,6 +150,8 @@ class AccountAnalyticLine(models.Model):
                 else:
                     vals.update(invoice_status='to_invoice', not_invoiceable_reason=False)
                 if not line.sales_price_manual and kind != 'fee':
+                    if rates is None:
+                        rates = self.mapped('billing_contract_id')._hour_rates()
                     vals['sales_price'] = line._unit_sales_price(rates, kind)
             key = tuple(sorted(vals.items()))
             by_values.setdefault(key, self.browse())

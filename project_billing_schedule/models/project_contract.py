@@ -225,6 +225,8 @@ class ProjectContract(models.Model):
         summing exactly to the item amount; reasons[key] = why nothing applies.
         """
         consumed = dict(self._funding_consumed())
+        # rules, allocations and sources of all the contracts read at once
+        self.mapped('funding_rule_ids.allocation_ids.source_id.limit_amount')
         allocations, reasons = {}, {}
         specs_by_contract = {}
         for item in items:

@@ -293,10 +293,13 @@ class ProjectInvoiceProposal(models.Model):
         key = ('partner', partner.id, self.company_id.id)
         if key not in accounts:  # once per invoiced partner and company in a batch
             fpos_id = self.env['account.fiscal.position'].get_fiscal_position(partner.id)
+            journal_key = ('journal', self.company_id.id)
+            if journal_key not in accounts:
+                accounts[journal_key] = self._invoice_journal()
             accounts[key] = (
                 self.env['account.fiscal.position'].browse(fpos_id),
                 partner.with_context(force_company=self.company_id.id).property_account_receivable_id,
-                self._invoice_journal())
+                accounts[journal_key])
         fpos, receivable, journal = accounts[key]
         vals = {
             'type': 'out_invoice' if sign > 0 else 'out_refund',
@@ -313,6 +316,15 @@ class ProjectInvoiceProposal(models.Model):
             'project_proposal_id': self.id,
             'invoice_line_ids': [],
         }
+        if partner != self.env.user.partner_id:
+            # the customer follows its invoice from creation, in the invoice's
+            # own create, rather than by a message_subscribe() write per
+            # invoice at validation (Odoo subscribes it there otherwise)
+            key = ('follower', partner.id)
+            if key not in accounts:
+                accounts[key] = self.env['mail.followers']._add_follower_command(
+                    'account.invoice', [], {partner.id: None}, {}, force=True)[0]
+            vals['message_follower_ids'] = list(accounts[key])
         Line = self.env['project.invoice.proposal.line']
         groups = Line._invoice_groups(self)
         for seq, group in enumerate(groups):
@@ -373,9 +385,13 @@ class ProjectInvoiceProposal(models.Model):
                                                        'status', 'ready'))
         # 2. who pays what (the transactions' values read in one query: a
         # month of timesheets is thousands of records)
+        # records of one recordset share their prefetching: a value read on
+        # one contract is read for all of them
+        by_id = dict((c.id, c) for c in contracts)
         Contract = self.env['project.contract']
         txn_rows = self._transaction_rows(transactions.ids)
-        items = [{'key': ('a', r['id']), 'contract': Contract.browse(r['contract_id']),
+        items = [{'key': ('a', r['id']),
+                  'contract': by_id.get(r['contract_id']) or Contract.browse(r['contract_id']),
                   'amount': r['billing_amount'], 'date': r['date'],
                   'transaction_type': r['billing_type'], 'project_id': r['project_id'],
                   'task_id': r['task_id'], 'categ_id': r['categ_id']}
@@ -426,15 +442,19 @@ class ProjectInvoiceProposal(models.Model):
                                              pct[source], rule))
             (proposed_txn if key[0] == 'a' else proposed_oa).append(key[1])
         proposals = self.browse()
-        for (contract_id, project_id, source_id, ttype), lines in groups.items():
-            proposal = self.with_context(proposal_batch=True).create({
-                'contract_id': contract_id, 'project_id': project_id,
-                'funding_source_id': source_id, 'transaction_type': ttype,
-                'date': date or date_to, 'billing_rule_id': billing_rule.id if billing_rule else False,
-                'billing_threshold': threshold,
-            })
-            self.env['project.invoice.proposal.line']._create_bulk(proposal, lines)
-            proposals |= proposal
+        # stored totals computed once for all the new proposals, not once
+        # when each is created empty and again when its lines are in
+        with self.env.norecompute():
+            for (contract_id, project_id, source_id, ttype), lines in groups.items():
+                proposal = self.with_context(proposal_batch=True).create({
+                    'contract_id': contract_id, 'project_id': project_id,
+                    'funding_source_id': source_id, 'transaction_type': ttype,
+                    'date': date or date_to,
+                    'billing_rule_id': billing_rule.id if billing_rule else False,
+                    'billing_threshold': threshold,
+                })
+                self.env['project.invoice.proposal.line']._create_bulk(proposal, lines)
+                proposals |= proposal
         proposals.recompute()
         # 4. statuses, one write per value
         Analytic._set_billing_status(proposed_txn, 'in_proposal')

@@ -93,6 +93,35 @@ class TestProposalPosting(ProposalCase):
         tax_line = inv_g.move_id.line_ids.filtered(lambda l: l.tax_line_id == tax)
         self.assertEqual(tax_line.credit, 63.0)
 
+    def test_invoice_followers(self):
+        """Each invoiced partner follows its invoice once (as Odoo's own
+        validation would subscribe it), next to the user who posted it; a
+        funding source that is the posting user's own partner is no
+        duplicate follower."""
+        self.src_grant.partner_id = self.pi_user.partner_id
+        self.timesheet(10.0)
+        proposals = self.propose().sudo(self.pi_user)
+        proposals.action_post()
+        Followers = self.env['mail.followers']
+        for proposal in proposals:
+            invoice = proposal.invoice_id
+            self.assertEqual(invoice.state, 'open')
+            followers = Followers.search([('res_model', '=', 'account.invoice'),
+                                          ('res_id', '=', invoice.id)])
+            self.assertEqual(sorted(followers.mapped('partner_id').ids),
+                             sorted(set([proposal.partner_id.id, self.pi_user.partner_id.id])))
+            # the same subtypes as Odoo's own subscription on validation
+            other = self.env['account.invoice'].create({
+                'partner_id': proposal.partner_id.id, 'type': 'out_invoice'})
+            other.message_subscribe([proposal.partner_id.id])
+            subscribed = Followers.search([('res_model', '=', 'account.invoice'),
+                                           ('res_id', '=', other.id),
+                                           ('partner_id', '=', proposal.partner_id.id)])
+            partner_follower = followers.filtered(lambda f: f.partner_id == proposal.partner_id)
+            self.assertTrue(subscribed.subtype_ids)
+            self.assertEqual(partner_follower.subtype_ids, subscribed.subtype_ids)
+        self.assertEqual(sorted(proposals.mapped('invoice_id.amount_total')), [300.0, 700.0])
+
     def test_uneven_split_stays_exact(self):
         self.timesheet(1.0)
         self.timesheet(0.33)                                # 33.00

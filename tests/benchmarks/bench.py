@@ -226,18 +226,23 @@ def main():
         funcs = {'A': (run_a_ours, run_a_odoo, check_a), 'B': (run_b_ours, run_b_odoo, check_b)}[scenario]
         row = {'scenario': scenario, 'size': size, 'unit': 'timesheet line' if scenario == 'A' else 'bill'}
         amounts = {}
-        for variant, func in (('ours', funcs[0]), ('odoo', funcs[1])):
-            times, queries = [], []
-            for run in range(args.runs):
+        variants = (('ours', funcs[0]), ('odoo', funcs[1]))
+        times = dict((variant, []) for variant, _f in variants)
+        queries = dict((variant, []) for variant, _f in variants)
+        # the variants take turns, run by run: a machine that slows down or
+        # speeds up during the benchmark then weighs on both alike
+        for run in range(args.runs):
+            for variant, func in variants:
                 seconds, count, records, total = timed(registry, func, data)
-                times.append(seconds)
-                queries.append(count)
+                times[variant].append(seconds)
+                queries[variant].append(count)
                 amounts[variant] = round(sum(total), 2)
                 print('  %s run %d: %.2f s, %d queries' % (variant, run + 1, seconds, count), flush=True)
-            row[variant] = {'seconds': statistics.median(times), 'runs': times,
-                            'queries': statistics.median(queries),
-                            'ms_per_unit': 1000.0 * statistics.median(times) / size,
-                            'queries_per_unit': statistics.median(queries) / float(size)}
+        for variant, _f in variants:
+            row[variant] = {'seconds': statistics.median(times[variant]), 'runs': times[variant],
+                            'queries': statistics.median(queries[variant]),
+                            'ms_per_unit': 1000.0 * statistics.median(times[variant]) / size,
+                            'queries_per_unit': statistics.median(queries[variant]) / float(size)}
         assert amounts['ours'] == amounts['odoo'], amounts
         row['amount_total'] = amounts['ours']
         row['ratio'] = row['ours']['seconds'] / row['odoo']['seconds']
