@@ -150,39 +150,44 @@ class ProjectInvoiceProposalLine(models.Model):
             line._create_fee_transaction()
         return line
 
-    # columns _create_bulk writes; the others keep their SQL default (NULL)
-    _BULK_COLUMNS = ('proposal_id', 'sequence', 'transaction_type', 'analytic_line_id',
-                     'on_account_id', 'project_id', 'date', 'name', 'product_id', 'quantity',
-                     'sales_price', 'share_percent', 'amount', 'funding_rule_id', 'is_credited',
-                     'create_uid', 'create_date', 'write_uid', 'write_date')
+    # columns _create_bulk writes, with their SQL types; the others keep
+    # their SQL default (NULL)
+    _BULK_COLUMNS = (('proposal_id', 'int'), ('sequence', 'int'), ('transaction_type', 'varchar'),
+                     ('analytic_line_id', 'int'), ('on_account_id', 'int'), ('project_id', 'int'),
+                     ('date', 'date'), ('name', 'varchar'), ('product_id', 'int'),
+                     ('quantity', 'numeric'), ('sales_price', 'numeric'),
+                     ('share_percent', 'numeric'), ('amount', 'numeric'),
+                     ('funding_rule_id', 'int'), ('is_credited', 'boolean'),
+                     ('create_uid', 'int'), ('create_date', 'timestamp'),
+                     ('write_uid', 'int'), ('write_date', 'timestamp'))
 
     @api.model
     def _create_bulk(self, proposal, vals_list):
-        """Create the lines of a new draft proposal with one multi-row INSERT
-        per thousand lines instead of an ORM create per line (a proposal of a
+        """Create the lines of a new draft proposal with one INSERT from
+        column arrays instead of an ORM create per line (a proposal of a
         month's timesheets has thousands). Only for plain values of the
         columns above; the proposal's stored totals are then recomputed by
         the ORM."""
         cr = self.env.cr
         now = fields.Datetime.now()
         numbers = ('sequence', 'quantity', 'sales_price', 'share_percent', 'amount')
-        rows = []
-        for vals in vals_list:
-            vals = dict(vals, proposal_id=proposal.id, is_credited=False,
-                        create_uid=self.env.uid, create_date=now, write_uid=self.env.uid,
-                        write_date=now)
-            # the ORM's conventions: 0 for numbers, NULL for empty relations/text
-            rows.append(tuple(vals.get(col) or 0 if col in numbers else
-                              vals.get(col) if col == 'is_credited' else vals.get(col) or None
-                              for col in self._BULK_COLUMNS))
+        fixed = {'proposal_id': proposal.id, 'is_credited': False, 'create_uid': self.env.uid,
+                 'create_date': now, 'write_uid': self.env.uid, 'write_date': now}
+        columns = []
+        for col, _type in self._BULK_COLUMNS:
+            if col in fixed:
+                columns.append([fixed[col]] * len(vals_list))
+            elif col in numbers:  # the ORM's conventions: 0 for numbers,
+                columns.append([vals.get(col) or 0 for vals in vals_list])
+            else:                 # NULL for empty relations and text
+                columns.append([vals.get(col) or None for vals in vals_list])
         ids = []
-        for i in range(0, len(rows), 1000):
-            chunk = rows[i:i + 1000]
-            values = b','.join(cr.mogrify('(' + ','.join(['%s'] * len(self._BULK_COLUMNS)) + ')', row)
-                               for row in chunk)
-            cr.execute(b'INSERT INTO project_invoice_proposal_line (' +
-                       ','.join(self._BULK_COLUMNS).encode() + b') VALUES ' + values + b' RETURNING id')
-            ids.extend(r[0] for r in cr.fetchall())
+        if vals_list:
+            cr.execute('INSERT INTO project_invoice_proposal_line (%s) SELECT * FROM unnest(%s) '
+                       'RETURNING id' % (','.join(col for col, _t in self._BULK_COLUMNS),
+                                         ','.join('%%s::%s[]' % t for _c, t in self._BULK_COLUMNS)),
+                       columns)
+            ids = [r[0] for r in cr.fetchall()]
         lines = self.browse(ids)
         proposal.invalidate_cache(['line_ids'], proposal.ids)
         # the totals are recomputed by the next recompute(), for all the
