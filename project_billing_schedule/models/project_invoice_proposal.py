@@ -284,8 +284,9 @@ class ProjectInvoiceProposal(models.Model):
 
     def _create_invoice(self, accounts, links):
         """The draft invoice of this proposal. `accounts` caches accounts,
-        fiscal positions and journals over a batch of proposals; `links`
-        receives (proposal line id, invoice line id) pairs."""
+        fiscal positions, journals and follower commands over a batch of
+        proposals; `links` receives (proposal line id, invoice line id)
+        pairs."""
         self.ensure_one()
         sign = 1 if float_compare(self.amount_total, 0.0,
                                   precision_rounding=self.currency_id.rounding) >= 0 else -1
@@ -324,7 +325,8 @@ class ProjectInvoiceProposal(models.Model):
             if key not in accounts:
                 accounts[key] = self.env['mail.followers']._add_follower_command(
                     'account.invoice', [], {partner.id: None}, {}, force=True)[0]
-            vals['message_follower_ids'] = list(accounts[key])
+            # fresh dicts: the one2many write sets each invoice's id in them
+            vals['message_follower_ids'] = [(c[0], c[1], dict(c[2])) for c in accounts[key]]
         Line = self.env['project.invoice.proposal.line']
         groups = Line._invoice_groups(self)
         for seq, group in enumerate(groups):

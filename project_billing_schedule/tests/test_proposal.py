@@ -441,6 +441,11 @@ class TestPeriodicAndRules(ProposalCase):
         # 1 + 2 + ... + 12 hours at 90.00
         self.assertEqual(round(sum(invoices.mapped('amount_total')), 2),
                          round(sum(range(1, count + 1)) * 90.0, 2))
+        # the one customer follows each of its invoices, once
+        followers = self.env['mail.followers'].search([
+            ('res_model', '=', 'account.invoice'), ('res_id', 'in', invoices.ids),
+            ('partner_id', '=', self.customer.id)])
+        self.assertEqual(sorted(followers.mapped('res_id')), sorted(invoices.ids))
         lines = self.env['account.analytic.line'].search([
             ('billing_contract_id', 'in', contracts.ids), ('billing_type', '!=', False)])
         self.assertEqual(len(lines), count)
