@@ -150,16 +150,11 @@ class ProjectInvoiceProposalLine(models.Model):
             line._create_fee_transaction()
         return line
 
-    # columns _create_bulk writes, with their SQL types; the others keep
-    # their SQL default (NULL)
-    _BULK_COLUMNS = (('proposal_id', 'int'), ('sequence', 'int'), ('transaction_type', 'varchar'),
-                     ('analytic_line_id', 'int'), ('on_account_id', 'int'), ('project_id', 'int'),
-                     ('date', 'date'), ('name', 'varchar'), ('product_id', 'int'),
-                     ('quantity', 'numeric'), ('sales_price', 'numeric'),
-                     ('share_percent', 'numeric'), ('amount', 'numeric'),
-                     ('funding_rule_id', 'int'), ('is_credited', 'boolean'),
-                     ('create_uid', 'int'), ('create_date', 'timestamp'),
-                     ('write_uid', 'int'), ('write_date', 'timestamp'))
+    # columns _create_bulk writes; the others keep their SQL default (NULL)
+    _BULK_COLUMNS = ('proposal_id', 'sequence', 'transaction_type', 'analytic_line_id',
+                     'on_account_id', 'project_id', 'date', 'name', 'product_id', 'quantity',
+                     'sales_price', 'share_percent', 'amount', 'funding_rule_id', 'is_credited',
+                     'create_uid', 'create_date', 'write_uid', 'write_date')
 
     @api.model
     def _create_bulk(self, proposal, vals_list):
@@ -174,7 +169,7 @@ class ProjectInvoiceProposalLine(models.Model):
         fixed = {'proposal_id': proposal.id, 'is_credited': False, 'create_uid': self.env.uid,
                  'create_date': now, 'write_uid': self.env.uid, 'write_date': now}
         columns = []
-        for col, _type in self._BULK_COLUMNS:
+        for col in self._BULK_COLUMNS:
             if col in fixed:
                 columns.append([fixed[col]] * len(vals_list))
             elif col in numbers:  # the ORM's conventions: 0 for numbers,
@@ -183,10 +178,11 @@ class ProjectInvoiceProposalLine(models.Model):
                 columns.append([vals.get(col) or None for vals in vals_list])
         ids = []
         if vals_list:
+            # each array typed as its field's column (int4, numeric, varchar, ...)
+            arrays = ','.join('%%s::%s[]' % self._fields[col].column_type[0]
+                              for col in self._BULK_COLUMNS)
             cr.execute('INSERT INTO project_invoice_proposal_line (%s) SELECT * FROM unnest(%s) '
-                       'RETURNING id' % (','.join(col for col, _t in self._BULK_COLUMNS),
-                                         ','.join('%%s::%s[]' % t for _c, t in self._BULK_COLUMNS)),
-                       columns)
+                       'RETURNING id' % (','.join(self._BULK_COLUMNS), arrays), columns)
             ids = [r[0] for r in cr.fetchall()]
         lines = self.browse(ids)
         proposal.invalidate_cache(['line_ids'], proposal.ids)
