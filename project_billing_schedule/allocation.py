@@ -42,3 +42,64 @@ def allocate(amount, shares, rounding=0.01):
             parts.append((total * dpct / HUNDRED / unit).quantize(Decimal(1), ROUND_HALF_UP) * unit)
     rest = total - sum(p for p in parts if p is not None)
     return [float(rest if p is None else p) for p in parts]
+
+
+
+def fill(amount, rules, headroom, rounding=0.01):
+    """Split `amount` over funding rules tried in priority order, keeping
+    every limited source within its headroom. A rule takes as much of what
+    is left as its limited sources allow, so one transaction is split across
+    rules when it crosses a limit; the next rule takes the rest.
+
+    rules:    [(rule_key, [(source_key, percent, is_rounding), ...]), ...]
+    headroom: {source_key: amount it may still take}; a source not in it has
+              no limit. Updated in place with what this split takes.
+
+    Returns (parts, rest): parts = [(rule_key, source_key, percent,
+    is_rounding, amount)]; their amounts and `rest` (what no rule could take,
+    0.0 when all is placed) sum exactly to `amount` rounded. A negative or
+    zero amount (a deduction) takes nothing from a limit: the first rule
+    takes it whole.
+    """
+    unit = _unit(rounding)
+    rest = to_decimal(amount, rounding)
+    parts = []
+
+    def take(rule_key, shares, portion):
+        split = allocate(float(portion), [(p, r) for _s, p, r in shares], rounding)
+        return [(rule_key, s, p, r, part) for (s, p, r), part in zip(shares, split)]
+
+    def fits(split):
+        return all(Decimal(repr(part)) <= to_decimal(headroom[s], rounding)
+                   for _k, s, _p, _r, part in split if s in headroom and part > 0)
+
+    def take_from(split):
+        for _k, source, _p, _r, part in split:
+            if source in headroom:
+                headroom[source] = float(to_decimal(headroom[source], rounding) -
+                                         Decimal(repr(part)))
+
+    if rest <= 0:
+        if rules:
+            parts, rest = take(rules[0][0], rules[0][1], rest), Decimal(0)
+            take_from(parts)
+    for rule_key, shares in rules if rest > 0 else ():
+        portion = rest
+        for source, pct, _r in shares:
+            if source in headroom and pct > 0:
+                room = max(to_decimal(headroom[source], rounding), Decimal(0))
+                cap = (room * HUNDRED / Decimal(repr(float(pct))) / unit).to_integral_value(
+                    'ROUND_FLOOR') * unit
+                portion = min(portion, cap)
+        split = take(rule_key, shares, portion) if portion > 0 else None
+        while split and not fits(split):
+            portion -= unit  # the rounding source took a unit too many: give it back
+            split = take(rule_key, shares, portion) if portion > 0 else None
+        if not split:
+            continue
+        parts += split
+        rest -= portion
+        take_from(split)
+        if rest == 0:
+            break
+    return parts, float(rest)

@@ -4,6 +4,7 @@ from . import project_contract_rate
 from . import project_funding_source
 from . import project_funding_rule
 from . import project_funding_allocation
+from . import project_funding_share
 from . import project_project
 from . import project_on_account
 from . import project_task
@@ -13,6 +14,11 @@ from . import account_move_line
 from . import account_invoice
 from . import project_invoice_proposal
 from . import project_invoice_proposal_line
+from . import project_invoice_proposal_build
+from . import project_invoice_proposal_post
+from . import project_invoice_proposal_credit
+from . import project_invoice_proposal_retention
 from . import project_billing_rule
+from . import project_billing_ledger
 from . import project_invoice_control
 from . import res_company

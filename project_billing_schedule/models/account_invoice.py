@@ -1,7 +1,10 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountInvoice(models.Model):
+    """Customer invoices of invoice proposals: cancelling or refunding one
+    in Odoo's own way keeps the billing ledger true."""
     _inherit = 'account.invoice'
 
     @api.model
@@ -32,3 +35,36 @@ class AccountInvoice(models.Model):
                 return _('Credit note')
             return _('Corrective invoice')
         return _('Credit note') if self.type in ('out_refund', 'in_refund') else _('Invoice')
+
+    def _project_refunds(self):
+        """Customer credit notes made in Odoo from a project invoice, not by
+        a proposal: the ledger must learn what they credit."""
+        return self.filtered(lambda i: i.type == 'out_refund' and not i.project_proposal_id
+                             and i.refund_invoice_id.project_proposal_id)
+
+    @api.multi
+    def action_invoice_open(self):
+        refunds = self._project_refunds().filtered(lambda i: i.state == 'draft')
+        Proposal = self.env['project.invoice.proposal']
+        mirrors = [(refund, Proposal._credit_from_refund(refund)) for refund in refunds]
+        res = super(AccountInvoice, self).action_invoice_open()
+        for refund, mirror in mirrors:
+            mirror._post_with_invoice(refund)
+        return res
+
+    @api.multi
+    def action_cancel(self):
+        res = super(AccountInvoice, self).action_cancel()
+        self.env['project.invoice.proposal']._on_invoices_cancelled(
+            self.filtered('project_proposal_id'))
+        return res
+
+    @api.multi
+    def action_invoice_draft(self):
+        gone = self.filtered(lambda i: i.project_proposal_id.state == 'cancel')
+        if gone:
+            raise UserError(_('%s was the invoice of proposal %s, cancelled with it: its '
+                              'transactions are invoiceable again. Invoice them with a new '
+                              'proposal instead of reopening this invoice.') % (
+                gone[0].display_name, gone[0].project_proposal_id.name))
+        return super(AccountInvoice, self).action_invoice_draft()

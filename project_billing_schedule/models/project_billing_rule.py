@@ -47,8 +47,10 @@ class ProjectBillingRule(models.Model):
     @api.multi
     def _compute_last_threshold(self):
         for rule in self:
+            # a cancelled proposal does not use up its threshold
             done = self.env['project.invoice.proposal'].search(
-                [('billing_rule_id', '=', rule.id)], order='billing_threshold desc', limit=1)
+                [('billing_rule_id', '=', rule.id), ('state', '!=', 'cancel')],
+                order='billing_threshold desc', limit=1)
             rule.last_threshold = done.billing_threshold
 
     def _completion(self):

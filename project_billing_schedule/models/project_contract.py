@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-from ..allocation import allocate
+from ..allocation import fill
 from .project_funding_rule import rule_covers
 
 
@@ -133,6 +134,47 @@ class ProjectContract(models.Model):
             self, date_to=date_to or None, split_by_type=split_by_type, types=types or None)
         return proposals.ids
 
+    @api.multi
+    def create_credit_proposals(self, transaction_ids=False, on_account_ids=False,
+                                invoice_ids=False, source_ids=False, reinvoice=False, date=False):
+        """Credit note proposals (public: for integrators, e.g. over
+        XML-RPC) for invoiced transactions of these contracts, or for the
+        shares on the given customer invoices; `source_ids` limits them to
+        some funding sources. Returns the proposal ids."""
+        Proposal = self.env['project.invoice.proposal']
+        transactions = self.env['account.analytic.line'].browse(transaction_ids or [])
+        on_accounts = self.env['project.on.account'].browse(on_account_ids or [])
+        invoices = self.env['account.invoice'].browse(invoice_ids or [])
+        foreign = transactions.filtered(lambda t: t.billing_contract_id not in self) or \
+            on_accounts.filtered(lambda o: o.contract_id not in self) or \
+            invoices.filtered(lambda i: i.project_proposal_id.contract_id not in self)
+        if foreign:
+            raise UserError(_('%s does not belong to contract %s.') % (
+                foreign[0].display_name, ', '.join(self.mapped('display_name'))))
+        return Proposal._propose_credit(
+            transactions if (transaction_ids or on_account_ids or not invoice_ids) else None,
+            on_accounts if (transaction_ids or on_account_ids or not invoice_ids) else None,
+            reinvoice=reinvoice, date=date or None, invoices=invoices if invoice_ids else None,
+            sources=self.env['project.funding.source'].browse(source_ids) if source_ids else None
+        ).ids
+
+    @api.multi
+    def create_retention_release(self, date=False, project_ids=False):
+        """Retention release proposals of these contracts (public: for
+        integrators), refused with the unmet condition when nothing may be
+        released yet. Returns the proposal ids."""
+        projects = self.env['project.project'].browse(project_ids) if project_ids else None
+        return self.env['project.invoice.proposal']._propose_retention_release(
+            self, date or fields.Date.context_today(self), projects=projects)[0].ids
+
+    @api.multi
+    def action_release_retention(self):
+        self.ensure_one()
+        ids = self.create_retention_release()
+        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
+        action['domain'] = [('id', 'in', ids)]
+        return action
+
     @api.model
     def create(self, vals):
         if vals.get('code', '/') == '/':
@@ -184,81 +226,55 @@ class ProjectContract(models.Model):
     # ------------------------------------------------------------------
     # Funding
     # ------------------------------------------------------------------
-    def _funding_consumed(self):
-        """Amount already allocated to each funding source of these contracts
-        (by proposals that are not cancelled): {source_id: amount}."""
-        if not self:
-            return {}
-        self.env.cr.execute("""
-            SELECT p.funding_source_id, SUM(l.amount)
-              FROM project_invoice_proposal_line l
-              JOIN project_invoice_proposal p ON p.id = l.proposal_id
-             WHERE p.contract_id IN %s AND p.state != 'cancel'
-               AND l.transaction_type NOT IN ('retention', 'retention_release')
-             GROUP BY p.funding_source_id
-        """, (tuple(self.ids),))
-        return dict(self.env.cr.fetchall())
+    def _funding_chain(self, item, specs_cache):
+        """The funding rules covering `item`, by priority, as plain values
+        for allocation.fill(): [((sequence, rule_id), [(source_id, percent,
+        is_rounding)])]."""
+        specs = specs_cache.get(self.id)
+        if specs is None:
+            specs = specs_cache[self.id] = [
+                ((rule.sequence, rule.id), rule._cover_spec(),
+                 [(a.source_id.id, a.percent, a.is_rounding) for a in rule.allocation_ids])
+                for rule in self.funding_rule_ids.sorted(key=lambda r: (r.sequence, r.id))]
+        return [(key, shares) for key, spec, shares in specs if rule_covers(spec, item)]
 
-    def _split_transaction(self, amount, shares):
-        """Split `amount` again by the funding rule the proposal lines
-        `shares` were allocated with; returns the parts in `shares` order."""
-        rule = shares[:1].funding_rule_id
-        if not rule:
-            return [amount] if len(shares) == 1 else [0.0] * len(shares)
-        allocs = rule.allocation_ids
-        parts = allocate(amount, [(a.percent, a.is_rounding) for a in allocs],
-                         self.currency_id.rounding)
-        by_source = dict(zip(allocs.mapped('source_id'), parts))
-        return [by_source.get(share.proposal_id.funding_source_id, 0.0) for share in shares]
+    def _allocate_funding(self, items, headroom=None):
+        """Decide who pays for each item, filling funding limits in priority
+        order (a transaction crossing a limit is split: the rest goes to
+        the next rule).
 
-    def _allocate_funding(self, items, rules_out=None):
-        """Decide who pays for each item.
+        items: dicts with key (any hashable), contract (record), amount,
+        date, transaction_type, project_id, task_id, categ_id.
+        headroom: {source_id: what it may still take} (see
+        project.billing.ledger._headroom); updated as items take from it.
 
-        items: list of dicts with keys key (any hashable), contract (record),
-        amount, date, transaction_type, project_id, task_id, categ_id
-        (product category).
-        Rules are tried by priority; a rule applies when it covers the item
-        and none of its sources would exceed its limit; otherwise the item
-        falls through to the next rule.
-
-        Returns (allocations, reasons): allocations[key] = [(source, amount)]
-        summing exactly to the item amount; reasons[key] = why nothing applies.
+        Returns (allocations, reasons): allocations[key] = [((sequence,
+        rule_id), source_id, percent, is_rounding, amount)] summing exactly
+        to the item amount; reasons[key] = why it cannot be placed.
         """
-        consumed = dict(self._funding_consumed())
+        if headroom is None:
+            headroom = self.env['project.billing.ledger']._headroom(
+                self.mapped('funding_source_ids'))
         # rules, allocations and sources of all the contracts read at once
         self.mapped('funding_rule_ids.allocation_ids.source_id.limit_amount')
-        allocations, reasons = {}, {}
-        specs_by_contract = {}
+        allocations, reasons, specs = {}, {}, {}
+        sources = dict((s.id, s) for s in self.mapped('funding_source_ids'))
         for item in items:
             contract = item['contract']
-            specs = specs_by_contract.get(contract.id)
-            if specs is None:
-                # plain values, once per contract: this loop runs per transaction
-                specs = specs_by_contract[contract.id] = [
-                    (rule, rule._cover_spec(), [(a.percent, a.is_rounding) for a in rule.allocation_ids],
-                     [(a.source_id, a.source_id.limit_amount) for a in rule.allocation_ids])
-                    for rule in contract.funding_rule_ids.sorted(key=lambda r: (r.sequence, r.id))]
-            rounding = contract.currency_id.rounding
-            limited = False
-            for rule, spec, shares, sources in specs:
-                if not rule_covers(spec, item):
-                    continue
-                parts = allocate(item['amount'], shares, rounding)
-                over = [source for (source, limit), part in zip(sources, parts)
-                        if limit and consumed.get(source.id, 0.0) + part - limit > rounding / 2]
-                if over:
-                    limited = over[0]
-                    continue
-                allocations[item['key']] = [(source, part) for (source, _l), part in zip(sources, parts)]
-                for (source, _l), part in zip(sources, parts):
-                    consumed[source.id] = consumed.get(source.id, 0.0) + part
-                if rules_out is not None:
-                    rules_out[item['key']] = rule
-                break
-            else:
-                if limited:
-                    reasons[item['key']] = _('The funding limit of %s is reached.') % limited.display_name
-                else:
-                    reasons[item['key']] = _('No funding rule of contract %s covers this transaction.') \
-                        % contract.display_name
+            chain = contract._funding_chain(item, specs)
+            if not chain:
+                reasons[item['key']] = _('No funding rule of contract %s covers this transaction.') \
+                    % contract.display_name
+                continue
+            before = dict(headroom)
+            parts, rest = fill(item['amount'], chain, headroom, contract.currency_id.rounding)
+            if rest:
+                headroom.update(before)  # nothing taken: the item is not proposed
+                full = [sources.get(src) or self.env['project.funding.source'].browse(src)
+                        for _k, shares in chain for src, _p, _r in shares if src in headroom]
+                reasons[item['key']] = _('The funding limit of %s is reached (%s cannot be '
+                                         'placed).') % (', '.join(s.display_name for s in full),
+                                                        rest)
+                continue
+            allocations[item['key']] = parts
         return allocations, reasons

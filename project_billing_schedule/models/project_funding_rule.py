@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 TRANSACTION_TYPES = [
@@ -50,6 +50,15 @@ class ProjectFundingRule(models.Model):
             if allocs.mapped('source_id.contract_id') != rule.contract_id:
                 raise ValidationError(_('Funding rule "%s" allocates to a source of another '
                                         'contract.') % rule.name)
+
+    @api.multi
+    def unlink(self):
+        used = self.env['project.funding.share'].search([('funding_rule_id', 'in', self.ids)], limit=1)
+        if used:
+            raise UserError(_('Funding rule "%s" split transactions that are proposed or invoiced: '
+                              'their shares keep it. Give it an end date (To) instead of deleting '
+                              'it.') % used.funding_rule_id.name)
+        return super(ProjectFundingRule, self).unlink()
 
     def _cover_spec(self):
         """What rule_covers() needs of this rule, as plain values."""

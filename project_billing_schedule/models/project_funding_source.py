@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 
@@ -51,23 +51,21 @@ class ProjectFundingSource(models.Model):
                 raise ValidationError(_('Retention of %s: the release completion must be '
                                         'between 0 and 100 %%.') % source.display_name)
 
+    @api.multi
+    def unlink(self):
+        if self.env['project.funding.share'].search([('source_id', 'in', self.ids)], limit=1):
+            raise UserError(_('A funding source that pays proposed or invoiced transactions '
+                              'cannot be deleted.'))
+        return super(ProjectFundingSource, self).unlink()
+
     def _over_limit(self, amount):
         self.ensure_one()
         return bool(self.limit_amount) and float_compare(
             amount, self.limit_amount, precision_rounding=self.currency_id.rounding) > 0
 
     def _retention_outstanding(self):
-        """Retained on posted invoices, less what release proposals (not
-        cancelled) give back."""
+        """Retained on posted invoices, less what credits gave back and
+        releases (not cancelled) invoice."""
         self.ensure_one()
-        self.env.cr.execute("""
-            SELECT COALESCE(SUM(CASE WHEN l.transaction_type = 'retention' AND p.state = 'posted'
-                                     THEN -l.amount ELSE 0 END), 0)
-                 - COALESCE(SUM(CASE WHEN l.transaction_type = 'retention_release'
-                                     THEN l.amount ELSE 0 END), 0)
-              FROM project_invoice_proposal_line l
-              JOIN project_invoice_proposal p ON p.id = l.proposal_id
-             WHERE p.funding_source_id = %s AND p.state != 'cancel'
-        """, (self.id,))
-        outstanding = self.env.cr.fetchone()[0] or 0.0
-        return self.currency_id.round(outstanding)
+        by_project = self.env['project.invoice.proposal']._retention_outstanding_by_project(self)
+        return self.currency_id.round(sum(by_project.values()))

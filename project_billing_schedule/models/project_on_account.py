@@ -3,6 +3,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..allocation import allocate, to_decimal
+from ..billing_status import transaction_status
+
+# ledger status -> on-account status (a complete milestone "to invoice" is ready)
+STATUS = {'to_invoice': 'ready'}
 
 
 class ProjectOnAccount(models.Model):
@@ -44,7 +48,19 @@ class ProjectOnAccount(models.Model):
         ('in_proposal', 'In proposal'),
         ('invoiced', 'Invoiced'),
         ('credited', 'Credited'),
-    ], default='planned', required=True, readonly=True, copy=False, index=True)
+        ('not_chargeable', 'Not chargeable'),
+    ], default='planned', required=True, readonly=True, copy=False, index=True,
+        help='Derived from the billing ledger; a milestone is planned until it is complete.')
+    is_complete = fields.Boolean(string='Complete', readonly=True, copy=False,
+                                 help='A milestone is invoiced once complete; prepayments and '
+                                      'deductions are complete at once.')
+    marked_not_chargeable = fields.Boolean(string='Marked not chargeable', readonly=True,
+                                           copy=False)
+    not_invoiceable_reason = fields.Char(string='Why not invoiceable', readonly=True, copy=False)
+    funding_share_ids = fields.One2many('project.funding.share', 'on_account_id',
+                                        string='Funding shares', readonly=True)
+    ledger_ids = fields.One2many('project.billing.ledger', 'on_account_id', string='Billing ledger',
+                                 readonly=True)
     completed_uid = fields.Many2one('res.users', string='Completed by', readonly=True, copy=False)
     completed_date = fields.Datetime(string='Completed on', readonly=True, copy=False)
 
@@ -53,26 +69,53 @@ class ProjectOnAccount(models.Model):
                  'project_id.on_account_ids.sequence', 'project_id.on_account_ids.kind')
     def _compute_amount(self):
         amounts = {}
+        frozen = self._frozen_amounts()
         for project in self.mapped('project_id'):
             rounding = (project.contract_id.currency_id or project.company_id.currency_id).rounding
             milestones = project.on_account_ids.filtered(
                 lambda o: o.kind == 'milestone' and o.amount_type == 'percent')
             milestones = milestones.sorted(key=lambda o: (o.sequence, o.date or ''))
             total = sum(milestones.mapped('percent'))
-            if milestones and float_compare(total, 100.0, precision_digits=4) == 0:
-                # a complete schedule: the last milestone absorbs the rounding
-                last = milestones[-1]
-                parts = allocate(project.fixed_price, [(m.percent, m == last) for m in milestones],
-                                 rounding)
+            # proposed or invoiced milestones keep their amount: a changed
+            # fixed price is spread over the open ones
+            done = milestones.filtered(lambda m: m.id in frozen)
+            todo = milestones - done
+            if not todo:
+                parts = []
+            elif float_compare(total, 100.0, precision_digits=4) == 0:
+                # a complete schedule: the last open milestone absorbs the
+                # rounding (and, when the price changed, the difference)
+                parts = [float(to_decimal(project.fixed_price * m.percent / 100.0, rounding))
+                         for m in todo[:-1]]
+                if done:
+                    rest = to_decimal(project.fixed_price - sum(frozen[m.id] for m in done) -
+                                      sum(parts), rounding)
+                    parts.append(float(rest))
+                else:
+                    parts = allocate(project.fixed_price, [(m.percent, m == todo[-1]) for m in todo],
+                                     rounding)
             else:
                 parts = [float(to_decimal(project.fixed_price * m.percent / 100.0, rounding))
-                         for m in milestones]
-            amounts.update(zip(milestones, parts))
+                         for m in todo]
+            amounts.update(zip(todo, parts))
+            amounts.update((m, frozen[m.id]) for m in done)
         for line in self:
             if line.amount_type == 'percent':
                 line.amount = amounts.get(line, 0.0)
             else:
                 line.amount = line.fixed_amount
+
+    def _frozen_amounts(self):
+        """{id: stored amount} of the milestones the ledger holds (shares
+        frozen when proposed): their amount no longer follows the price."""
+        ids = [i for i in self.mapped('project_id.on_account_ids').ids if isinstance(i, int)]
+        if not ids:
+            return {}
+        self.env.cr.execute("""
+            SELECT o.id, o.amount FROM project_on_account o
+             WHERE o.id IN %s AND EXISTS (SELECT 1 FROM project_funding_share s
+                                           WHERE s.on_account_id = o.id)""", (tuple(ids),))
+        return dict(self.env.cr.fetchall())
 
     @api.onchange('kind')
     def _onchange_kind(self):
@@ -80,9 +123,13 @@ class ProjectOnAccount(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get('kind') in ('prepayment', 'deduction') and 'status' not in vals:
-            vals['status'] = 'ready'  # nothing to complete: invoiceable at once
-        return super(ProjectOnAccount, self).create(vals)
+        vals = dict(vals)
+        vals.pop('status', None)  # derived (see _write_status)
+        if vals.get('kind') in ('prepayment', 'deduction'):
+            vals['is_complete'] = True  # nothing to complete: invoiceable at once
+        record = super(ProjectOnAccount, self).create(vals)
+        self.env['project.billing.ledger']._sync(on_account_ids=record.ids)
+        return record
 
     @api.constrains('kind', 'project_id', 'amount', 'percent', 'amount_type')
     def _check_on_account(self):
@@ -119,22 +166,55 @@ class ProjectOnAccount(models.Model):
     @api.multi
     def write(self, vals):
         locked = set(vals) & {'amount_type', 'percent', 'fixed_amount', 'kind', 'project_id'}
-        if locked and self.filtered(lambda o: o.status in ('in_proposal', 'invoiced')):
-            raise UserError(_('An on-account transaction that is proposed or invoiced cannot change.'))
+        if locked and self.mapped('funding_share_ids'):
+            raise UserError(_('An on-account transaction that is proposed or invoiced cannot change '
+                              '(credit it and add a new one instead).'))
+        if 'status' in vals or 'is_complete' in vals:
+            raise UserError(_('The status of an on-account transaction follows its billing: use '
+                              'Mark complete, the proposals and credit notes.'))
         return super(ProjectOnAccount, self).write(vals)
 
     @api.multi
     def unlink(self):
-        if self.filtered(lambda o: o.status in ('in_proposal', 'invoiced')):
-            raise UserError(_('An on-account transaction that is proposed or invoiced cannot be deleted.'))
+        used = self.env['project.invoice.proposal.line'].search([('on_account_id', 'in', self.ids)])
+        if used:
+            raise UserError(_('On-account transaction "%s" is on invoice proposal %s: it cannot be '
+                              'deleted.') % (used[0].on_account_id.name, used[0].proposal_id.name))
         return super(ProjectOnAccount, self).unlink()
+
+    def _mark_not_chargeable(self, reason):
+        if self:
+            super(ProjectOnAccount, self).write({'marked_not_chargeable': True,
+                                                 'not_invoiceable_reason': reason})
+
+    @api.model
+    def _write_status(self, ids, shares):
+        """The statuses transaction_status() gives these on-account
+        transactions (see project.billing.ledger._sync), one UPDATE each."""
+        if not ids:
+            return
+        self.env.cr.execute('SELECT id, is_complete, marked_not_chargeable, status '
+                            'FROM project_on_account WHERE id IN %s', (tuple(ids),))
+        changes = {}
+        for oa_id, complete, marked, current in self.env.cr.fetchall():
+            status = transaction_status(shares.get(('o', oa_id), []), bool(marked))
+            status = STATUS.get(status, status)
+            if status == 'ready' and not complete:
+                status = 'planned'
+            if status != current:
+                changes.setdefault(status, []).append(oa_id)
+        for status, oa_ids in changes.items():
+            self.env.cr.execute('UPDATE project_on_account SET status = %s WHERE id IN %s',
+                                (status, tuple(oa_ids)))
+        self.invalidate_cache(['status'], list(ids))
 
     @api.multi
     def action_mark_complete(self):
         """The milestone is complete: it may now be invoiced."""
-        planned = self.filtered(lambda o: o.status == 'planned')
-        planned.write({'status': 'ready', 'completed_uid': self.env.uid,
-                       'completed_date': fields.Datetime.now()})
+        planned = self.filtered(lambda o: not o.is_complete)
+        super(ProjectOnAccount, planned).write({'is_complete': True, 'completed_uid': self.env.uid,
+                                                'completed_date': fields.Datetime.now()})
+        self.env['project.billing.ledger']._sync(on_account_ids=planned.ids)
         for line in planned:
             line.project_id.message_post(body=_('Milestone "%s" (%s %s) is complete and ready '
                                                 'to invoice.') % (line.name, line.amount,
@@ -143,8 +223,10 @@ class ProjectOnAccount(models.Model):
 
     @api.multi
     def action_reset_planned(self):
-        self.filtered(lambda o: o.status == 'ready' and o.kind == 'milestone').write(
-            {'status': 'planned', 'completed_uid': False, 'completed_date': False})
+        reset = self.filtered(lambda o: o.status == 'ready' and o.kind == 'milestone')
+        super(ProjectOnAccount, reset).write({'is_complete': False, 'completed_uid': False,
+                                              'completed_date': False})
+        self.env['project.billing.ledger']._sync(on_account_ids=reset.ids)
         return True
 
     def _check_invoiceable(self):

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 INVOICEABLE = ('time_material', 'fixed_price')
 
@@ -24,6 +25,16 @@ class ProjectProject(models.Model):
                                      string='On-account transactions')
     billing_transaction_count = fields.Integer(compute='_compute_billing_counts')
     on_account_count = fields.Integer(compute='_compute_billing_counts')
+
+    @api.constrains('fixed_price')
+    def _check_fixed_price_invoiced(self):
+        for project in self:
+            frozen = project.on_account_ids._frozen_amounts()
+            held = sum(frozen.values())
+            if frozen and float_compare(project.fixed_price, held, precision_rounding=(
+                    project.contract_currency_id.rounding or 0.01)) < 0:
+                raise ValidationError(_('The fixed price of %s cannot be lower than its proposed and '
+                                        'invoiced milestones (%s).') % (project.name, held))
 
     @api.constrains('project_invoice_type', 'contract_id')
     def _check_contract(self):
@@ -64,7 +75,8 @@ class ProjectProject(models.Model):
                 done = sum(milestones.filtered(lambda o: o.status != 'planned').mapped('amount'))
                 result[project] = min(100.0, 100.0 * done / project.fixed_price)
             elif planned.get(project.id):
-                result[project] = 100.0 * spent.get(project.id, 0.0) / planned[project.id]
+                # hours beyond the plan do not make a project more than complete
+                result[project] = min(100.0, 100.0 * spent.get(project.id, 0.0) / planned[project.id])
             else:
                 result[project] = 0.0
         return result

@@ -113,38 +113,76 @@ class TestContract(BillingCase):
             Rule.create(dict(base, allocation_ids=[
                 (0, 0, {'source_id': other.funding_source_ids.id, 'percent': 100.0, 'is_rounding': True})]))
 
+    def alloc(self, allocs, key):
+        """{source: amount} of one allocation (summed over rules)."""
+        result = {}
+        for _rule, source_id, _pct, _rnd, amount in allocs[key]:
+            source = self.env['project.funding.source'].browse(source_id)
+            result[source] = round(result.get(source, 0.0) + amount, 2)
+        return result
+
     def test_allocation_of_transactions(self):
         allocs, reasons = self.contract._allocate_funding([self.item_dict(100.01)])
         self.assertFalse(reasons)
-        self.assertEqual(allocs[100.01], [(self.src_customer, 70.01), (self.src_grant, 30.0)])
+        self.assertEqual(allocs[100.01], [((10, self.rule.id), self.src_customer.id, 70.0, True, 70.01),
+                                          ((10, self.rule.id), self.src_grant.id, 30.0, False, 30.0)])
 
-    def test_rule_priority_and_limit_fall_through(self):
-        # grant pays 100 % of hours up to 500, then the customer pays
+    def test_rule_priority_and_limit_fill(self):
+        # grant pays 100 % of hours up to 500, then 70/30, then the customer alone
         self.src_grant.limit_amount = 500.0
-        self.env['project.funding.rule'].create({
+        Rule = self.env['project.funding.rule']
+        Rule.create({
             'contract_id': self.contract.id, 'name': 'Grant first', 'sequence': 1,
             'transaction_type': 'hour',
             'allocation_ids': [(0, 0, {'source_id': self.src_grant.id, 'percent': 100.0,
+                                       'is_rounding': True})]})
+        Rule.create({
+            'contract_id': self.contract.id, 'name': 'Customer last', 'sequence': 20,
+            'allocation_ids': [(0, 0, {'source_id': self.src_customer.id, 'percent': 100.0,
                                        'is_rounding': True})]})
         allocs, reasons = self.contract._allocate_funding([
             self.item_dict(300.0, key='a'), self.item_dict(150.0, key='b'),
             self.item_dict(100.0, key='c'), self.item_dict(50.0, key='d')])
         self.assertFalse(reasons)
-        self.assertEqual(allocs['a'], [(self.src_grant, 300.0)])
-        self.assertEqual(allocs['b'], [(self.src_grant, 150.0)])
-        # 300 + 150 + 100 > 500: falls through to the 70/30 rule, whose grant
-        # share 30.00 still fits (480 <= 500)
-        self.assertEqual(allocs['c'], [(self.src_customer, 70.0), (self.src_grant, 30.0)])
-        # 480 + 50 > 500 and 480 + 15 = 495 fits the 70/30 rule
-        self.assertEqual(allocs['d'], [(self.src_customer, 35.0), (self.src_grant, 15.0)])
-        # an expense is not covered by the hours rule; with the grant used up
-        # nothing covers it and the reason says so
-        allocs, reasons = self.contract._allocate_funding([self.item_dict(100.0, 'expense', key='e')])
-        self.assertEqual(allocs['e'], [(self.src_customer, 70.0), (self.src_grant, 30.0)])
+        self.assertEqual(self.alloc(allocs, 'a'), {self.src_grant: 300.0})
+        self.assertEqual(self.alloc(allocs, 'b'), {self.src_grant: 150.0})
+        # c crosses the limit: the grant is filled to 500 exactly, the rest
+        # cannot go 70/30 (the grant is full), so the customer pays it
+        self.assertEqual(self.alloc(allocs, 'c'), {self.src_grant: 50.0, self.src_customer: 50.0})
+        self.assertEqual(self.alloc(allocs, 'd'), {self.src_customer: 50.0})
+        # a limit with room: 70/30 until the grant's 30 % reaches it
         self.src_grant.limit_amount = 20.0
+        allocs, reasons = self.contract._allocate_funding([self.item_dict(100.0, 'expense', key='e')])
+        # 66.66 of the expense goes 70/30 (grant 20.00), the rest to the customer
+        self.assertEqual(self.alloc(allocs, 'e'), {self.src_grant: 20.0, self.src_customer: 80.0})
+        self.assertEqual(sum(a for _r, _s, _p, _x, a in allocs['e']), 100.0)
+        # nothing covers the rest: not allocated, and the reason says so
+        Rule.search([('name', '=', 'Customer last')]).unlink()
         allocs, reasons = self.contract._allocate_funding([self.item_dict(100.0, 'expense', key='f')])
         self.assertNotIn('f', allocs)
         self.assertIn('limit of Grant fund (test)', reasons['f'])
+
+    def test_limit_filled_across_one_transaction(self):
+        """Issue case 5: source A limit 500 (priority 1), B (priority 2),
+        one transaction of 800: A 500.00, B 300.00."""
+        a, b = self.src_customer, self.src_grant
+        a.limit_amount = 500.0
+        self.rule.unlink()
+        Rule = self.env['project.funding.rule']
+        for seq, source in ((1, a), (2, b)):
+            Rule.create({'contract_id': self.contract.id, 'name': source.partner_id.name,
+                         'sequence': seq, 'allocation_ids': [
+                             (0, 0, {'source_id': source.id, 'percent': 100.0, 'is_rounding': True})]})
+        allocs, reasons = self.contract._allocate_funding([self.item_dict(800.0, key='x')])
+        self.assertEqual(self.alloc(allocs, 'x'), {a: 500.0, b: 300.0})
+        # through a real proposal: the limit is counted from the ledger
+        self.timesheet(8.0)                                  # 800.00
+        proposals = self.env['project.invoice.proposal']._propose(self.contract, date_to='2026-12-31')[0]
+        self.assertEqual(sorted((p.funding_source_id.id, p.amount_total) for p in proposals),
+                         sorted([(a.id, 500.0), (b.id, 300.0)]))
+        self.timesheet(1.0)                                  # A is full: B pays 100.00
+        more = self.env['project.invoice.proposal']._propose(self.contract, date_to='2026-12-31')[0]
+        self.assertEqual([(p.funding_source_id, p.amount_total) for p in more], [(b, 100.0)])
 
     def test_rule_filters(self):
         self.rule.write({'transaction_type': 'hour', 'date_from': '2026-03-01', 'date_to': '2026-03-31'})

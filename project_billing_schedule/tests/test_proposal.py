@@ -156,11 +156,15 @@ class TestProposalPosting(ProposalCase):
         proposals = self.propose()
         customer = self.by_partner(proposals, self.customer)
         grant = self.by_partner(proposals, self.grant)
+        # "not now" on the customer's proposal: the customer's share is to
+        # invoice again; the grant's share stays on the grant's proposal
         customer.line_ids.filtered(lambda l: l.analytic_line_id == drop).unlink()
-        # removed from both funding sources' proposals, back to "to invoice"
-        self.assertEqual(drop.invoice_status, 'to_invoice')
-        self.assertEqual(grant.line_ids.mapped('analytic_line_id'), keep)
+        self.assertEqual(drop.invoice_status, 'in_proposal')
+        self.assertEqual(grant.line_ids.mapped('analytic_line_id'), keep | drop)
         self.assertEqual(customer.amount_total, 140.0)
+        grant.line_ids.filtered(lambda l: l.analytic_line_id == drop).unlink()
+        self.assertEqual(drop.invoice_status, 'to_invoice')
+        self.assertFalse(drop.funding_share_ids)              # released: nothing proposed or posted
         # a fee added on the proposal becomes a fee transaction of the project
         self.env['project.invoice.proposal.line'].create({
             'proposal_id': customer.id, 'transaction_type': 'fee', 'name': 'Travel fee',
@@ -173,17 +177,31 @@ class TestProposalPosting(ProposalCase):
         proposals.action_post()
         self.assertEqual(customer.invoice_id.amount_total, 185.5)
         self.assertEqual(fee.analytic_line_id.invoice_status, 'invoiced')
-        # the removed one is proposed next time
-        self.assertEqual(self.propose().mapped('line_ids.analytic_line_id'), drop)
+        # the removed one is proposed next time, to both sources
+        again = self.propose()
+        self.assertEqual(again.mapped('line_ids.analytic_line_id'), drop)
+        self.assertEqual(sorted(again.mapped('amount_total')), [90.0, 210.0])
 
-    def test_cancel_releases_every_share(self):
+    def test_cancel_releases_its_own_shares(self):
         hours = self.timesheet(1.0)
         proposals = self.propose()
-        self.by_partner(proposals, self.customer).action_cancel()
+        customer, grant = self.by_partner(proposals, self.customer), self.by_partner(proposals, self.grant)
+        customer.action_cancel()
+        # the grant's share is still proposed; the customer's is due again
+        self.assertEqual(hours.invoice_status, 'in_proposal')
+        self.assertEqual(grant.line_ids.analytic_line_id, hours)
+        grant.action_post()
         self.assertEqual(hours.invoice_status, 'to_invoice')
-        self.assertFalse(self.by_partner(proposals, self.grant).line_ids)
         again = self.propose()
-        self.assertEqual(len(again), 2)
+        self.assertEqual([(p.partner_id, p.amount_total) for p in again], [(self.customer, 70.0)])
+        again.action_post()
+        self.assertEqual(hours.invoice_status, 'invoiced')
+        self.assertFalse(self.propose())
+        # a proposal whose every share is cancelled releases the frozen split
+        more = self.timesheet(2.0, date='2026-03-04')
+        self.propose().action_cancel()
+        self.assertEqual(more.invoice_status, 'to_invoice')
+        self.assertFalse(more.funding_share_ids)
 
     def test_split_per_transaction_type(self):
         self.timesheet(1.0)
@@ -263,28 +281,34 @@ class TestProposalPosting(ProposalCase):
         self.rule.allocation_ids.filtered(lambda a: a.source_id == self.src_grant).unlink()
         self.rule.allocation_ids.percent = 100.0
         self.src_customer.write({'retention_percent': 10.0, 'retention_release': 'completion_100'})
-        milestone = self.env['project.on.account'].create({
-            'project_id': fp.id, 'kind': 'milestone', 'name': 'All', 'amount_type': 'percent',
-            'percent': 100.0})
-        milestone.action_mark_complete()
+        first, last = [self.env['project.on.account'].create({
+            'project_id': fp.id, 'kind': 'milestone', 'name': name, 'sequence': i,
+            'amount_type': 'percent', 'percent': 50.0}) for i, name in enumerate(('Half', 'Rest'))]
+        first.action_mark_complete()
         proposal = self.propose(types=['on_account'], projects=fp)
-        self.assertEqual(proposal.amount_retention, -2000.0)
-        self.assertEqual(proposal.amount_total, 18000.0)
+        self.assertEqual(proposal.amount_retention, -1000.0)
+        self.assertEqual(proposal.amount_total, 9000.0)
         proposal.action_post()
-        self.assertEqual(proposal.invoice_id.amount_total, 18000.0)
+        self.assertEqual(proposal.invoice_id.amount_total, 9000.0)
+        self.assertEqual(self.src_customer._retention_outstanding(), 1000.0)
+        # the project is half complete: the refusal names the condition
+        with self.assertRaisesRegex(UserError, r'released at 100.0 % completion; FP retention is '
+                                               r'50.0 % complete'):
+            self.contract.create_retention_release(date='2026-12-31')
+        last.action_mark_complete()
+        self.propose(types=['on_account'], projects=fp).action_post()
         self.assertEqual(self.src_customer._retention_outstanding(), 2000.0)
-        # the contract's T&M project has no planned hours: completion is not
-        # 100 % yet, so nothing is released
-        self.assertFalse(self.Proposal._propose_retention_release(self.contract, '2026-12-31'))
-        self.project.project_invoice_type = 'internal'
-        self.project.contract_id = False
-        release = self.Proposal._propose_retention_release(self.contract, '2026-12-31')
+        # each project on its own: the T&M project without planned hours
+        # does not hold back the fixed-price project's retention
+        release = self.Proposal.browse(self.contract.create_retention_release(date='2026-12-31'))
         self.assertEqual(release.kind, 'retention_release')
+        self.assertEqual(release.project_id, fp)
         self.assertEqual(release.amount_total, 2000.0)
         release.action_post()
         self.assertEqual(release.invoice_id.amount_total, 2000.0)
         self.assertEqual(self.src_customer._retention_outstanding(), 0.0)
-        self.assertFalse(self.Proposal._propose_retention_release(self.contract, '2026-12-31'))
+        self.assertFalse(self.Proposal._propose_retention_release(self.contract, '2026-12-31',
+                                                                  explicit=False)[0])
 
     def test_credit_note_and_titles(self):
         hours = self.timesheet(10.0)
@@ -297,15 +321,20 @@ class TestProposalPosting(ProposalCase):
         self.assertEqual(wizard.transaction_ids, hours)
         action = wizard.action_create()
         credits = self.Proposal.search(action['domain'])
-        self.assertEqual(len(credits), 2)                     # one per funding source
-        self.assertEqual(set(credits.mapped('kind')), {'credit'})
-        self.assertEqual(sorted(credits.mapped('amount_total')), [-700.0, -300.0])
+        # from the customer's invoice: the customer's share only
+        self.assertEqual([(c.partner_id, c.kind, c.amount_total) for c in credits],
+                         [(self.customer, 'credit', -700.0)])
         with self.assertRaisesRegex(UserError, 'exists already'):
             self.Proposal._propose_credit(hours)
         credits.action_post()
-        refund = self.by_partner(credits, self.customer).invoice_id
+        refund = credits.invoice_id
         self.assertEqual(refund.type, 'out_refund')
         self.assertEqual(refund.amount_total, 700.0)
+        self.assertEqual(refund.refund_invoice_id, customer_invoice)
+        self.assertEqual(hours.invoice_status, 'invoiced')    # the grant's 300.00 stands
+        grant_credit = self.Proposal._propose_credit(hours)
+        self.assertEqual(grant_credit.partner_id, self.grant)
+        grant_credit.action_post()
         self.assertEqual(hours.invoice_status, 'credited')
         self.assertFalse(self.propose())                      # credited: not invoiced again
         # it corrects invoiced transactions: Corrective invoice, in Germany: Credit note
@@ -364,20 +393,21 @@ class TestProposalPosting(ProposalCase):
         with self.assertRaisesRegex(UserError, 'must be approved'):
             grant.action_post()
 
-    def test_concurrent_posting_is_refused(self):
+    def test_double_posting_is_refused(self):
+        """The last guard: were a share proposed twice (two sessions), the
+        second posting is refused; the ledger never bills more than a share."""
         hours = self.timesheet(1.0)
         proposals = self.propose()
-        # another session invoiced the transaction meanwhile
-        hours.with_context(billing_internal=True).write({'invoice_status': 'invoiced'})
-        with self.assertRaisesRegex(UserError, 'cannot be invoiced again'):
-            proposals.action_post()
-        # a transaction whose billing status was cleared meanwhile is refused too
-        hours.with_context(billing_internal=True).write({'invoice_status': False})
-        with self.assertRaisesRegex(UserError, 'is not invoiceable: it cannot be invoiced again'):
-            proposals.action_post()
-        self.assertFalse(proposals.mapped('invoice_id'))
-        self.assertEqual(set(proposals.mapped('state')), {'draft'})
-
+        customer = self.by_partner(proposals, self.customer)
+        twin = customer.copy({'line_ids': []})
+        self.env['project.invoice.proposal.line']._create_bulk(twin, [{
+            'transaction_type': 'hour', 'analytic_line_id': hours.id, 'name': 'twin',
+            'product_id': self.hour_product.id,
+            'quantity': 1.0, 'sales_price': 100.0, 'amount': 70.0, 'share_percent': 70.0}])
+        twin._recompute_totals()
+        customer.action_post()
+        with self.assertRaisesRegex(UserError, 'would be invoiced 140.0 to .* share of it is 70.0'):
+            twin.action_post()
 
 class TestPeriodicAndRules(ProposalCase):
 
@@ -509,8 +539,10 @@ class TestPeriodicAndRules(ProposalCase):
         self.propose().action_post()
         self.timesheet(2.0, date='2026-04-01')
         Control = self.env['project.invoice.control']
-        rows = Control.read_group([('contract_id', '=', self.contract.id)], ['status', 'amount'], ['status'])
+        rows = Control.read_group([('contract_id', '=', self.contract.id)],
+                                  ['status', 'amount', 'contract_value'], ['status'])
         totals = dict((r['status'], r['amount']) for r in rows)
-        self.assertEqual(totals['contract_value'], 5000.0)
+        self.assertEqual(sum(r['contract_value'] for r in rows), 5000.0)
+        self.assertEqual(totals['contract_value'], 0.0)       # not added to the transactions
         self.assertEqual(totals['invoiced'], 1000.0)
         self.assertEqual(totals['to_invoice'], 200.0)

@@ -16,8 +16,12 @@ class InvoiceProposalWizard(models.TransientModel):
     include_retention_release = fields.Boolean(string='Retention release', default=False)
     split_by_type = fields.Boolean(string='One proposal per transaction type',
                                    help='E.g. hours on one invoice and items on another.')
-    transaction_ids = fields.Many2many('account.analytic.line', string='Transactions')
-    on_account_ids = fields.Many2many('project.on.account', string='On-account transactions')
+    transaction_ids = fields.Many2many(
+        'account.analytic.line', string='Transactions',
+        domain="[('billing_contract_id', '=', contract_id), ('invoice_status', '=', 'to_invoice')]")
+    on_account_ids = fields.Many2many(
+        'project.on.account', string='On-account transactions',
+        domain="[('contract_id', '=', contract_id), ('status', '=', 'ready')]")
 
     @api.model
     def default_get(self, fields_list):
@@ -51,15 +55,21 @@ class InvoiceProposalWizard(models.TransientModel):
         self.ensure_one()
         if not (self.transaction_ids or self.on_account_ids or self.include_retention_release):
             raise UserError(_('Select the transactions to invoice.'))
-        proposals, reasons = self.env['project.invoice.proposal']._propose(
+        Proposal = self.env['project.invoice.proposal']
+        proposals, reasons = Proposal._propose(
             self.contract_id, date_to=self.date_to, types=self._types(),
             projects=self.project_id or None, transactions=self.transaction_ids,
-            on_accounts=self.on_account_ids, split_by_type=self.split_by_type,
-            retention_release=self.include_retention_release, date=self.date)
+            on_accounts=self.on_account_ids, split_by_type=self.split_by_type, date=self.date)
+        reasons = sorted(set(reasons.values()))
+        if self.include_retention_release:
+            released, why = Proposal._propose_retention_release(
+                self.contract_id, self.date, projects=self.project_id or None, explicit=False)
+            proposals |= released
+            reasons += why
         if not proposals:
-            raise UserError(_('No invoice proposal was created.\n%s') % '\n'.join(
-                set(reasons.values())) if reasons else _('No invoice proposal was created: '
-                                                        'nothing to invoice.'))
+            raise UserError(_('No invoice proposal was created.\n%s') % '\n'.join(reasons)
+                            if reasons else _('No invoice proposal was created: nothing to '
+                                              'invoice.'))
         action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
         action['domain'] = [('id', 'in', proposals.ids)]
         if len(proposals) == 1:

@@ -1,0 +1,155 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from .project_invoice_proposal import OPEN_STATES
+
+
+class ProjectInvoiceProposalCredit(models.Model):
+    """Credits: a credit line gives back one posted share of a transaction
+    (with its part of the retention). The invoice it was on is cancelled
+    or refunded in Odoo's own way too; either way the ledger follows."""
+    _inherit = 'project.invoice.proposal'
+
+    # ------------------------------------------------------------------
+    # What can be credited
+    # ------------------------------------------------------------------
+    @api.model
+    def _creditable_lines(self, transactions=None, on_accounts=None, invoices=None, sources=None):
+        """Posted shares (proposal lines) of these transactions or invoices
+        that are still invoiced: not credited by a posted credit, their
+        invoice not cancelled. Refused when one has a credit in proposal."""
+        Line = self.env['project.invoice.proposal.line']
+        domain = [('proposal_id.state', '=', 'posted'), ('credited_line_id', '=', False),
+                  ('transaction_type', 'not in', ('retention', 'retention_release'))]
+        if invoices is not None:
+            domain.append(('proposal_id.invoice_id', 'in', invoices.ids))
+        if invoices is None or transactions is not None or on_accounts is not None:
+            domain += ['|', ('analytic_line_id', 'in', transactions.ids if transactions else []),
+                       ('on_account_id', 'in', on_accounts.ids if on_accounts else [])]
+        if sources:
+            domain.append(('proposal_id.funding_source_id', 'in', sources.ids))
+        posted = Line.search(domain)
+        if not posted:
+            return posted
+        credits = Line.search([('credited_line_id', 'in', posted.ids),
+                               ('proposal_id.state', 'in', ('posted',) + OPEN_STATES)])
+        pending = credits.filtered(lambda c: c.proposal_id.state in OPEN_STATES)
+        if pending:
+            raise UserError(_('A credit note proposal for some of these transactions exists already '
+                              '(%s).') % ', '.join(set(pending.mapped('proposal_id.name'))))
+        return posted - credits.mapped('credited_line_id')
+
+    @api.model
+    def _propose_credit(self, transactions=None, on_accounts=None, reinvoice=False, date=None,
+                        invoices=None, sources=None, into=None):
+        """Credit note proposals for previously invoiced transactions: one
+        credit line per posted share, per funding source; from an invoice
+        only that invoice's shares. `into`: a draft proposal of the same
+        source that takes the credits beside its new transactions."""
+        lines = self._creditable_lines(transactions, on_accounts, invoices, sources)
+        if into:
+            lines = lines.filtered(lambda l: l.proposal_id.funding_source_id == into.funding_source_id)
+        if not lines:
+            raise UserError(_('None of these transactions is invoiced: there is nothing to credit.'))
+        return self._create_credits(lines, reinvoice, date, into=into)
+
+    def _create_credits(self, lines, reinvoice, date, into=None, kind='credit'):
+        groups = {}
+        for line in lines:
+            proposal = line.proposal_id
+            gkey = into.id if into else (proposal.contract_id.id, proposal.project_id.id,
+                                         proposal.funding_source_id.id)
+            groups.setdefault(gkey, []).append({
+                'transaction_type': line.transaction_type, 'credited_line_id': line.id,
+                'analytic_line_id': line.analytic_line_id.id, 'on_account_id': line.on_account_id.id,
+                'project_id': line.project_id.id, 'date': line.date,
+                'name': _('Credit: %s') % line.name, 'product_id': line.product_id.id,
+                'quantity': -line.quantity, 'sales_price': line.sales_price,
+                'share_percent': line.share_percent, 'amount': -line.amount,
+                'funding_rule_id': line.funding_rule_id.id, 'sequence': line.sequence,
+                'reinvoice': bool(reinvoice)})
+        proposals = self.browse()
+        Line = self.env['project.invoice.proposal.line']
+        for gkey, vals in groups.items():
+            if into:
+                proposal = into
+            else:
+                contract_id, project_id, source_id = gkey
+                proposal = self.create({
+                    'contract_id': contract_id, 'project_id': project_id,
+                    'funding_source_id': source_id, 'kind': kind, 'reinvoice': bool(reinvoice),
+                    'date': date or fields.Date.context_today(self)})
+            Line._create_bulk(proposal, vals)
+            proposals |= proposal
+        proposals._update_retention()
+        proposals._recompute_totals()
+        proposals._sync_ledger()
+        return proposals
+
+    # ------------------------------------------------------------------
+    # The invoice cancelled, refunded or reset in Odoo's own way
+    # ------------------------------------------------------------------
+    @api.model
+    def _on_invoices_cancelled(self, invoices):
+        """Odoo cancelled these invoices: their posted proposals are
+        cancelled with them (a cancelled invoice bills nothing), so their
+        transactions are to invoice again (or, for a credit note, invoiced
+        again)."""
+        proposals = self.search([('invoice_id', 'in', invoices.ids), ('state', '=', 'posted')])
+        if not proposals:
+            return
+        proposals.write({'state': 'cancel'})
+        for proposal in proposals:
+            proposal.message_post(body=_('Its invoice %s was cancelled: the proposal is cancelled '
+                                         'with it and the ledger no longer counts it.')
+                                  % proposal.invoice_id.display_name)
+        proposals._sync_ledger()
+
+    @api.model
+    def _credit_from_refund(self, refund):
+        """A credit note made with Odoo's "Add credit note" on a project
+        invoice is being validated: it credits the whole invoice, so every
+        share still invoiced on it is credited in the ledger (a posted
+        credit proposal that carries the credit note). A partial credit is
+        refused: it cannot say which transactions it credits."""
+        original = refund.refund_invoice_id.project_proposal_id
+        if original.line_ids.filtered('credited_line_id'):
+            raise UserError(_('%s credits earlier project invoices itself: undo it by cancelling '
+                              'it, not with a credit note.') % refund.refund_invoice_id.display_name)
+        lines = original.line_ids.filtered(lambda l: l.transaction_type != 'retention')
+        credited = self.env['project.invoice.proposal.line'].search(
+            [('credited_line_id', 'in', lines.ids),
+             ('proposal_id.state', 'in', ('posted',) + OPEN_STATES)])
+        lines -= credited.mapped('credited_line_id')
+        expected = refund.currency_id.round(abs(original.amount_total))
+        if credited:
+            raise UserError(_('Credit note for %s: part of that project invoice is credited '
+                              'already (%s); credit the rest with "Credit project transactions" '
+                              'on the invoice.') % (refund.refund_invoice_id.display_name,
+                                                    ', '.join(set(credited.mapped('proposal_id.name')))))
+        if not lines or float_compare(refund.amount_untaxed, expected,
+                                      precision_rounding=refund.currency_id.rounding):
+            raise UserError(_('Credit note for %s: it must credit the whole project invoice '
+                              '(%s before taxes, not %s). To credit part of it, use "Credit '
+                              'project transactions" on the invoice.') % (
+                refund.refund_invoice_id.display_name, expected, refund.amount_untaxed))
+        # Odoo's Modify (see account.invoice.refund) credits to invoice again
+        reinvoice = bool(self.env.context.get('project_refund_reinvoice'))
+        mirror = self._create_credits(lines, reinvoice, refund.date_invoice)
+        mirror.write({'state': 'approved', 'note': _('Credit note %s made in Invoicing.')
+                      % (refund.number or refund.display_name)})
+        return mirror
+
+    def _post_with_invoice(self, invoice):
+        """Posted as `invoice`, a credit note Odoo itself validated."""
+        original = invoice.refund_invoice_id.invoice_line_ids.sorted(lambda l: (l.sequence, l.id))
+        mirrored = dict(zip(original.ids, invoice.invoice_line_ids.sorted(
+            lambda l: (l.sequence, l.id)).ids))
+        for line in self.mapped('line_ids'):
+            target = mirrored.get(line.credited_line_id.invoice_line_id.id)
+            if target:
+                line._write_internal({'invoice_line_id': target})
+        self.write({'state': 'posted', 'invoice_id': invoice.id})
+        invoice.write({'project_proposal_id': self.id})
+        self._after_post()

@@ -1,0 +1,256 @@
+from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+import psycopg2
+
+from .project_invoice_proposal_line import LINE_TYPES
+
+
+class ProjectInvoiceProposalPost(models.Model):
+    """Posting: each proposal becomes a validated customer invoice, or a
+    credit note when its total is negative (seed: a document is classified
+    by the sign of its total)."""
+    _inherit = 'project.invoice.proposal'
+
+    _post_batch = 10
+
+    def _lock_transactions(self):
+        """Row locks on these proposals and every transaction on them, so
+        that nothing is invoiced twice by two users at once."""
+        self._lock()
+        for table, column in (('account_analytic_line', 'analytic_line_id'),
+                              ('project_on_account', 'on_account_id')):
+            try:
+                self.env.cr.execute("""
+                    SELECT id FROM %s WHERE id IN (
+                        SELECT %s FROM project_invoice_proposal_line WHERE proposal_id IN %%s)
+                    ORDER BY id FOR UPDATE NOWAIT""" % (table, column), (tuple(self.ids),))
+            except psycopg2.OperationalError:
+                raise UserError(_('Some of these transactions are being invoiced by another '
+                                  'user right now. Try again in a moment.'))
+        self.env['account.analytic.line'].invalidate_cache(['invoice_status'])
+        self.env['project.on.account'].invalidate_cache(['status'])
+
+    def _check_postable(self):
+        # which proposals have lines, without loading thousands of line records
+        self.env.cr.execute('SELECT DISTINCT proposal_id FROM project_invoice_proposal_line '
+                            'WHERE proposal_id IN %s', (tuple(self.ids),))
+        with_lines = set(r[0] for r in self.env.cr.fetchall())
+        for proposal in self:
+            if proposal.state == 'posted':
+                raise UserError(_('Invoice proposal %s is already posted.') % proposal.name)
+            allowed = ('approved',) if proposal.review_required else ('draft', 'approved')
+            if proposal.state not in allowed:
+                raise UserError(_('Invoice proposal %s must be approved by a reviewer before it '
+                                  'is posted.') % proposal.name if proposal.review_required
+                                else _('Invoice proposal %s cannot be posted from state %s.')
+                                % (proposal.name, proposal.state))
+            if proposal.id not in with_lines:
+                raise UserError(_('Invoice proposal %s has no lines.') % proposal.name)
+            if proposal.funding_source_id.funding_type in ('internal', 'on_hold'):
+                raise UserError(_('Funding source %s is %s: it is not invoiced.') % (
+                    proposal.funding_source_id.display_name, proposal.funding_source_id.funding_type))
+        self._check_credits_live()
+
+    def _check_credits_live(self):
+        """Each credit line credits a line that is posted and not credited
+        yet (its invoice may have been cancelled or credited meanwhile)."""
+        self.env.cr.execute("""
+            SELECT l.name FROM project_invoice_proposal_line l
+              JOIN project_invoice_proposal_line c ON c.id = l.credited_line_id
+              JOIN project_invoice_proposal cp ON cp.id = c.proposal_id
+             WHERE l.proposal_id IN %s AND (cp.state != 'posted' OR EXISTS (
+                   SELECT 1 FROM project_invoice_proposal_line o
+                     JOIN project_invoice_proposal op ON op.id = o.proposal_id
+                    WHERE o.credited_line_id = c.id AND o.id != l.id
+                      AND op.state IN ('posted', 'draft', 'review', 'approved')))
+             LIMIT 1""", (tuple(self.ids),))
+        row = self.env.cr.fetchone()
+        if row:
+            raise UserError(_('"%s" credits a line that is no longer invoiced (its invoice was '
+                              'cancelled or credited meanwhile).') % row[0])
+
+    @api.multi
+    def action_post(self):
+        """Create and validate the customer invoice (or credit note) of each
+        proposal; the ledger then says which transactions are invoiced."""
+        if not self:
+            return True
+        self._lock_transactions()
+        self._check_postable()
+        # all invoices first, then one validation for all: Odoo's posting
+        # does its writes and recomputations once per batch
+        accounts, links = {}, []
+        with self.env.norecompute():
+            invoices = self.env['account.invoice'].browse(
+                [proposal._create_invoice(accounts, links).id for proposal in self])
+        invoices.recompute()
+        self._link_invoice_lines(links)
+        # validated in batches: Odoo 11 rereads every invoice of the recordset
+        # after each invoice's writes (n invoices cost about n^2)
+        for start in range(0, len(invoices), self._post_batch):
+            invoices[start:start + self._post_batch].action_invoice_open()
+        for proposal, invoice in zip(self, invoices):
+            proposal.write({'state': 'posted', 'invoice_id': invoice.id})
+        self._after_post()
+        return True
+
+    def _link_invoice_lines(self, links):
+        """Every proposal line (so every transaction) to its invoice line,
+        in one statement."""
+        if not links:
+            return
+        self.env.cr.execute("""
+            UPDATE project_invoice_proposal_line l SET invoice_line_id = v.invoice_line_id
+              FROM unnest(%s::int[], %s::int[]) AS v(id, invoice_line_id) WHERE l.id = v.id""",
+                            ([link[0] for link in links], [link[1] for link in links]))
+        self.env['project.invoice.proposal.line'].invalidate_cache(['invoice_line_id'])
+
+    def _after_post(self):
+        """Posted: edited prices are history now; statuses from the ledger,
+        whose bounds are checked once more (never more than a share)."""
+        analytic, on_account = self._transaction_ids()
+        if analytic:
+            self.env.cr.execute('UPDATE account_analytic_line SET proposal_price_edited = FALSE '
+                                'WHERE id IN %s AND proposal_price_edited', (tuple(analytic),))
+            self.env['account.analytic.line'].invalidate_cache(['proposal_price_edited'], analytic)
+        Ledger = self.env['project.billing.ledger']
+        Ledger._sync(analytic, on_account)
+        Ledger._check_bounds(analytic, on_account)
+
+    def _invoice_journal(self):
+        journal = self.env['account.journal'].search([
+            ('type', '=', 'sale'), ('company_id', '=', self.company_id.id)], order='sequence, id',
+            limit=1)
+        if not journal:
+            raise UserError(_('Company %s has no sales journal.') % self.company_id.name)
+        return journal
+
+    def _create_invoice(self, accounts, links):
+        """The draft invoice of this proposal. `accounts` caches accounts,
+        fiscal positions, journals and follower commands over a batch of
+        proposals; `links` receives (proposal line id, invoice line id)
+        pairs."""
+        self.ensure_one()
+        sign = 1 if float_compare(self.amount_total, 0.0,
+                                  precision_rounding=self.currency_id.rounding) >= 0 else -1
+        partner = self.partner_id
+        key = ('partner', partner.id, self.company_id.id)
+        if key not in accounts:  # once per invoiced partner and company in a batch
+            fpos_id = self.env['account.fiscal.position'].get_fiscal_position(partner.id)
+            journal_key = ('journal', self.company_id.id)
+            if journal_key not in accounts:
+                accounts[journal_key] = self._invoice_journal()
+            accounts[key] = (
+                self.env['account.fiscal.position'].browse(fpos_id),
+                partner.with_context(force_company=self.company_id.id).property_account_receivable_id,
+                accounts[journal_key])
+        fpos, receivable, journal = accounts[key]
+        vals = {
+            'type': 'out_invoice' if sign > 0 else 'out_refund',
+            'partner_id': partner.id,
+            'account_id': receivable.id,
+            'journal_id': journal.id,
+            'currency_id': self.currency_id.id,
+            'company_id': self.company_id.id,
+            'date_invoice': self.date,
+            'origin': self.name,
+            'name': self.contract_id.display_name,
+            'fiscal_position_id': fpos.id,
+            'payment_term_id': partner.property_payment_term_id.id,
+            'project_proposal_id': self.id,
+            'refund_invoice_id': self._credited_invoice().id if sign < 0 else False,
+            'invoice_line_ids': [],
+        }
+        if partner != self.env.user.partner_id:
+            # the customer follows its invoice from creation, in the invoice's
+            # own create, rather than by a message_subscribe() write per
+            # invoice at validation (Odoo subscribes it there otherwise)
+            key = ('follower', partner.id)
+            if key not in accounts:
+                accounts[key] = self.env['mail.followers']._add_follower_command(
+                    'account.invoice', [], {partner.id: None}, {}, force=True)[0]
+            # fresh dicts: the one2many write sets each invoice's id in them
+            vals['message_follower_ids'] = [(c[0], c[1], dict(c[2])) for c in accounts[key]]
+        groups = self._invoice_groups()
+        for seq, group in enumerate(groups):
+            vals['invoice_line_ids'].append((0, 0, dict(self._prepare_invoice_line(
+                group, sign, fpos, accounts), sequence=seq)))
+        invoice = self.env['account.invoice'].create(vals)
+        for group, inv_line in zip(groups, invoice.invoice_line_ids.sorted('sequence')):
+            links.extend((line_id, inv_line.id) for line_id in group['ids'])
+        return invoice
+
+    def _credited_invoice(self):
+        """The one invoice this proposal's credit lines credit, if one."""
+        invoices = self.line_ids.mapped('credited_line_id.proposal_id.invoice_id')
+        return invoices if len(invoices) == 1 else invoices.browse()
+
+    def _invoice_groups(self):
+        """The invoice lines of this proposal, one per group of its lines
+        with the same type, product, project, unit price and share (grouped
+        in SQL: a proposal can hold thousands of lines). Credit lines group
+        by the invoice line they credit, so a full credit mirrors the
+        invoice line for line (and its taxes round the same). Retention and
+        on-account lines stay single. Returns dicts, in line order."""
+        self.env.cr.execute("""
+            SELECT l.transaction_type, l.product_id, l.project_id, l.share_percent,
+                   array_agg(l.id ORDER BY l.sequence, l.id) AS ids, SUM(l.amount) AS amount,
+                   SUM(l.quantity) AS quantity, MIN(l.name) AS name, COUNT(*) AS count,
+                   bool_or(l.credited_line_id IS NOT NULL) AS is_credit
+              FROM project_invoice_proposal_line l
+              LEFT JOIN project_invoice_proposal_line c ON c.id = l.credited_line_id
+             WHERE l.proposal_id = %s
+             GROUP BY CASE WHEN l.transaction_type IN ('retention', 'retention_release',
+                                                       'on_account') THEN l.id END,
+                      l.credited_line_id IS NOT NULL, c.invoice_line_id,
+                      l.transaction_type, l.product_id, l.project_id,
+                      ROUND(l.sales_price::numeric, 4), l.share_percent
+             ORDER BY MIN(l.sequence), MIN(l.id)""", (self.id,))
+        return self.env.cr.dictfetchall()
+
+    def _prepare_invoice_line(self, group, sign, fpos, accounts):
+        """One invoice line for a group of proposal lines, its amount exactly
+        their sum (times sign: a credit note carries positive amounts).
+        `accounts` caches revenue accounts over a batch of proposals."""
+        currency = self.currency_id
+        company = self.company_id
+        product = self.env['product.product'].browse(group['product_id'])
+        project = self.env['project.project'].browse(group['project_id'])
+        amount = currency.round((group['amount'] or 0.0) * sign)
+        quantity = (group['quantity'] or 0.0) * sign
+        price_digits = self.env['decimal.precision'].precision_get('Product Price')
+        unit = round(amount / quantity, price_digits) if quantity else 0.0
+        if not quantity or float_compare(currency.round(unit * quantity), amount,
+                                         precision_rounding=currency.rounding) != 0:
+            # the share does not divide into a unit price: invoice the exact amount
+            unit, quantity = amount, 1.0
+        key = (product.id, fpos.id, company.id)
+        if key not in accounts:
+            accounts[key] = self.env['account.invoice.line'].get_invoice_line_account(
+                'out_invoice', product, fpos, company)
+        account = accounts[key]
+        if not account:
+            raise UserError(_('No revenue account for product "%s" (nor its category): set its '
+                              'income account to invoice %s.') % (
+                product.display_name or group['name'], self.contract_id.display_name))
+        taxes = product.taxes_id.filtered(lambda t: t.company_id == company)
+        ttype = group['transaction_type']
+        name = group['name'] if group['count'] == 1 else '%s (%d)' % (
+            dict(LINE_TYPES)[ttype], group['count'])
+        share = group['share_percent'] or 0.0
+        if share and float_compare(share, 100.0, precision_digits=4):
+            name = '%s - %s %%' % (name, round(share, 2))
+        if group['is_credit'] and group['count'] > 1:
+            name = _('Credit: %s') % name
+        return {
+            'name': name,
+            'product_id': product.id,
+            'uom_id': product.uom_id.id,
+            'account_id': account.id,
+            'quantity': quantity,
+            'price_unit': unit,
+            'invoice_line_tax_ids': [(6, 0, fpos.map_tax(taxes).ids)],
+            'account_analytic_id': project.analytic_account_id.id,
+        }

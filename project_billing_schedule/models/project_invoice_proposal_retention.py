@@ -1,0 +1,149 @@
+from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
+
+from .project_invoice_proposal import OPEN_STATES
+
+
+class ProjectInvoiceProposalRetention(models.Model):
+    """Retention (ingehouden bedragen): the part of each invoice a customer
+    withholds until the work is complete. A credit gives back its part of
+    what was withheld; a release invoices what is outstanding once each
+    project's completion meets the funding source's condition."""
+    _inherit = 'project.invoice.proposal'
+
+    def _retention_line_vals(self, name, amount, credited_line=None):
+        return {'proposal_id': self.id, 'transaction_type': 'retention', 'sequence': 9999,
+                'name': name, 'product_id': self.env.ref('project_billing_schedule.product_retention').id,
+                'quantity': 1.0, 'sales_price': amount, 'amount': amount, 'share_percent': 100.0,
+                'credited_line_id': credited_line.id if credited_line else False}
+
+    def _update_retention(self):
+        """Keep the retention lines of draft proposals in step with their
+        other lines: the source's percentage of the new lines (on a
+        positive base), and for credit lines their part of the retention of
+        the invoice they credit (so a full credit gives all of it back)."""
+        Line = self.env['project.invoice.proposal.line']
+        for proposal in self.filtered(lambda p: p.state == 'draft' and p.kind != 'retention_release'):
+            currency = proposal.currency_id
+            wanted = {}  # credited retention line id (or False) -> (name, amount)
+            lines = proposal.line_ids.filtered(lambda l: l.transaction_type != 'retention')
+            base = sum(lines.filtered(lambda l: not l.credited_line_id).mapped('amount'))
+            pct = proposal.funding_source_id.retention_percent
+            if pct and base > 0:
+                wanted[False] = (_('Retention %s %%') % pct, -currency.round(base * pct / 100.0))
+            for original in lines.mapped('credited_line_id.proposal_id'):
+                kept = original.line_ids.filtered(
+                    lambda l: l.transaction_type == 'retention' and not l.credited_line_id)
+                if not kept:
+                    continue
+                now = -sum(lines.filtered(lambda l: l.credited_line_id.proposal_id == original)
+                           .mapped('amount'))
+                wanted[kept[0].id] = (_('Retention given back (%s)') % original.name,
+                                      original._retention_credit(kept, now))
+            existing = proposal.line_ids.filtered(lambda l: l.transaction_type == 'retention')
+            for line in existing:
+                key = line.credited_line_id.id or False
+                name, amount = wanted.pop(key, (None, 0.0))
+                if float_is_zero(amount, precision_rounding=currency.rounding):
+                    line._unlink_released()
+                elif float_compare(amount, line.amount, precision_rounding=currency.rounding):
+                    line._write_internal({'amount': amount, 'sales_price': amount})
+            for key, (name, amount) in wanted.items():
+                if not float_is_zero(amount, precision_rounding=currency.rounding):
+                    Line._create_internal(proposal._retention_line_vals(
+                        name, amount, Line.browse(key) if key else None))
+        self._recompute_totals()
+
+    def _retention_credit(self, kept, now):
+        """What crediting `now` more of this posted proposal gives back of
+        its retention `kept`: its proportion of the whole, counted
+        cumulatively so the last credit gives back the exact rest."""
+        currency = self.currency_id
+        retained = sum(kept.mapped('amount'))
+        base = sum(self.line_ids.filtered(
+            lambda l: l.transaction_type != 'retention' and not l.credited_line_id).mapped('amount'))
+        if not base:
+            return 0.0
+        self.env.cr.execute("""
+            SELECT COALESCE(SUM(-l.amount), 0) FROM project_invoice_proposal_line l
+              JOIN project_invoice_proposal p ON p.id = l.proposal_id
+              JOIN project_invoice_proposal_line c ON c.id = l.credited_line_id
+             WHERE c.proposal_id = %s AND p.state = 'posted' AND l.transaction_type != 'retention'
+        """, (self.id,))
+        before = self.env.cr.fetchone()[0] or 0.0
+        after = currency.round(retained * (before + now) / base)
+        return -(after - currency.round(retained * before / base))
+
+    # ------------------------------------------------------------------
+    # Outstanding and release
+    # ------------------------------------------------------------------
+    def _retention_outstanding_by_project(self, source):
+        """{project_id or False: retained on posted invoices, less given back
+        by credits, less released (by releases not cancelled)}."""
+        self.env.cr.execute("""
+            SELECT p.project_id,
+                   COALESCE(SUM(CASE WHEN l.transaction_type = 'retention' AND p.state = 'posted'
+                                     THEN -l.amount ELSE 0 END), 0)
+                 - COALESCE(SUM(CASE WHEN l.transaction_type = 'retention_release'
+                                     THEN l.amount ELSE 0 END), 0)
+              FROM project_invoice_proposal_line l
+              JOIN project_invoice_proposal p ON p.id = l.proposal_id
+             WHERE p.funding_source_id = %s AND p.state != 'cancel'
+             GROUP BY p.project_id""", (source.id,))
+        return dict((project_id or False, source.currency_id.round(amount))
+                    for project_id, amount in self.env.cr.fetchall())
+
+    @api.model
+    def _propose_retention_release(self, contracts, date, projects=None, explicit=True):
+        """A release proposal per funding source and project whose retained
+        amount may be released: each project's completion (T&M capped at
+        100 %) meets the source's condition; retention withheld on invoices
+        of the whole contract waits for all its projects. Taken under a row
+        lock on the sources, so two runs cannot both release it.
+
+        Returns (proposals, reasons). `explicit`: nothing releasable is
+        refused with the reasons (a user asked for a release)."""
+        proposals, reasons = self.browse(), []
+        Line = self.env['project.invoice.proposal.line']
+        product = self.env.ref('project_billing_schedule.product_retention')
+        for contract in contracts:
+            sources = contract.funding_source_ids.filtered('retention_percent')
+            if not sources:
+                continue
+            self.env.cr.execute('SELECT id FROM project_funding_source WHERE id IN %s ORDER BY id '
+                                'FOR UPDATE', (tuple(sources.ids),))
+            invoiceable = contract.project_ids.filtered(
+                lambda p: p.project_invoice_type in ('time_material', 'fixed_price'))
+            completion = invoiceable._completion_percents()
+            for source in sources:
+                need = 100.0 if source.retention_release == 'completion_100' \
+                    else source.retention_release_percent
+                for project_id, outstanding in self._retention_outstanding_by_project(source).items():
+                    if projects and project_id not in projects.ids:
+                        continue
+                    if float_compare(outstanding, 0.0, precision_rounding=source.currency_id.rounding) <= 0:
+                        continue
+                    scope = invoiceable.filtered(lambda p: p.id == project_id) if project_id \
+                        else invoiceable
+                    short = [(p, completion[p]) for p in scope
+                             if float_compare(completion[p], need, precision_digits=2) < 0]
+                    if short:
+                        reasons.append(_('Retention of %s (%s %s): released at %s %% completion; %s.')
+                                       % (source.display_name, outstanding, source.currency_id.name,
+                                          need, ', '.join(_('%s is %s %% complete') % (
+                                              p.name, round(pct, 1)) for p, pct in short)))
+                        continue
+                    proposal = self.create({'contract_id': contract.id, 'project_id': project_id,
+                                            'funding_source_id': source.id,
+                                            'kind': 'retention_release', 'date': date})
+                    Line._create_internal({
+                        'proposal_id': proposal.id, 'transaction_type': 'retention_release',
+                        'name': _('Release of retained amounts'), 'product_id': product.id,
+                        'quantity': 1.0, 'sales_price': outstanding, 'amount': outstanding})
+                    proposals |= proposal
+        proposals._recompute_totals()
+        if explicit and not proposals:
+            raise UserError('\n'.join(reasons) or _('No retention is outstanding on %s.')
+                            % ', '.join(contracts.mapped('display_name')))
+        return proposals, reasons
