@@ -15,10 +15,12 @@ class ProjectInvoiceProposalCredit(models.Model):
     # What can be credited
     # ------------------------------------------------------------------
     @api.model
-    def _creditable_lines(self, transactions=None, on_accounts=None, invoices=None, sources=None):
+    def _creditable_lines(self, transactions=None, on_accounts=None, invoices=None, sources=None,
+                          strict=True):
         """Posted shares (proposal lines) of these transactions or invoices
         that are still invoiced: not credited by a posted credit, their
-        invoice not cancelled. Refused when one has a credit in proposal."""
+        invoice not cancelled. `strict`: refused when one has a credit in
+        proposal (otherwise that one is left out)."""
         Line = self.env['project.invoice.proposal.line']
         domain = [('proposal_id.state', '=', 'posted'), ('credited_line_id', '=', False),
                   ('transaction_type', 'not in', ('retention', 'retention_release'))]
@@ -35,7 +37,7 @@ class ProjectInvoiceProposalCredit(models.Model):
         credits = Line.search([('credited_line_id', 'in', posted.ids),
                                ('proposal_id.state', 'in', ('posted',) + OPEN_STATES)])
         pending = credits.filtered(lambda c: c.proposal_id.state in OPEN_STATES)
-        if pending:
+        if pending and strict:
             raise UserError(_('A credit note proposal for some of these transactions exists already '
                               '(%s).') % ', '.join(set(pending.mapped('proposal_id.name'))))
         return posted - credits.mapped('credited_line_id')

@@ -64,8 +64,9 @@ class ProjectInvoiceProposalLine(models.Model):
         text = _('Not chargeable: %s') % reason if reason else _('Not chargeable')
         analytic._mark_not_chargeable(text)
         on_account._mark_not_chargeable(text)
+        names = dict((p, ', '.join(shares.filtered(lambda l: l.proposal_id == p).mapped('name')))
+                     for p in shares.mapped('proposal_id'))
         shares.unlink()
-        for proposal in self.mapped('proposal_id'):
+        for proposal, removed in names.items():
             proposal.message_post(body=_('Marked not chargeable by %s: %s') % (
-                self.env.user.name, ', '.join(shares.filtered(
-                    lambda l: l.proposal_id == proposal).mapped('name')) or '-'))
+                self.env.user.name, removed))

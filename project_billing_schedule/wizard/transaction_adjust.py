@@ -76,7 +76,7 @@ class AccountAnalyticLine(models.Model):
                 lines = Proposal._creditable_lines(self, sources=proposal.funding_source_id)
                 if lines:
                     credited |= Proposal._create_credits(lines, False, date, into=proposal)
-            rest = Proposal._creditable_lines(self)
+            rest = Proposal._creditable_lines(self, strict=False)
             if rest:
                 proposals |= Proposal._create_credits(rest, False, date)
             proposals |= credited
