@@ -60,7 +60,8 @@ class ProjectInvoiceProposalPost(models.Model):
             SELECT l.name FROM project_invoice_proposal_line l
               JOIN project_invoice_proposal_line c ON c.id = l.credited_line_id
               JOIN project_invoice_proposal cp ON cp.id = c.proposal_id
-             WHERE l.proposal_id IN %s AND (cp.state != 'posted' OR EXISTS (
+             WHERE l.proposal_id IN %s AND l.transaction_type != 'retention'
+               AND (cp.state != 'posted' OR EXISTS (
                    SELECT 1 FROM project_invoice_proposal_line o
                      JOIN project_invoice_proposal op ON op.id = o.proposal_id
                     WHERE o.credited_line_id = c.id AND o.id != l.id
