@@ -4,4 +4,5 @@ from . import test_contract
 from . import test_proposal
 from . import test_ledger
 from . import test_ledger_more
+from . import test_ledger_stateful
 from . import test_translation
