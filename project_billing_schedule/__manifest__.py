@@ -20,6 +20,8 @@
         'views/purchase_views.xml',
         'views/project_invoice_proposal_views.xml',
         'views/project_billing_rule_views.xml',
+        'views/project_invoice_control_views.xml',
+        'views/wizard_views.xml',
         'views/res_config_settings_views.xml',
         'report/report_assets.xml',
         'report/project_invoice_report.xml',

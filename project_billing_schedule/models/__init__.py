@@ -9,6 +9,7 @@ from . import project_project
 from . import project_on_account
 from . import project_task
 from . import account_analytic_line
+from . import account_analytic_line_ledger
 from . import purchase_order_line
 from . import account_move_line
 from . import account_invoice

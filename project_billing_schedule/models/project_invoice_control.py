@@ -108,8 +108,12 @@ class ProjectInvoiceControl(models.Model):
     def action_open_transaction(self):
         self.ensure_one()
         record = self.analytic_line_id or self.on_account_id
-        return {'type': 'ir.actions.act_window', 'res_model': record._name, 'res_id': record.id,
-                'view_mode': 'form', 'target': 'current'}
+        action = {'type': 'ir.actions.act_window', 'res_model': record._name, 'res_id': record.id,
+                  'view_mode': 'form', 'target': 'current'}
+        if self.analytic_line_id:
+            action['views'] = [(self.env.ref(
+                'project_billing_schedule.view_project_transaction_form').id, 'form')]
+        return action
 
     @api.multi
     def action_adjust(self):

@@ -215,6 +215,17 @@ class ProjectInvoiceProposalBuild(models.Model):
                 'view_mode': 'form', 'target': 'new', 'name': _('Add transactions'),
                 'context': {'default_proposal_id': self.id}}
 
+    @api.multi
+    def action_credit_transactions(self):
+        """Open the wizard that credits invoiced transactions of this
+        proposal's funding source on this draft (a corrective invoice)."""
+        self.ensure_one()
+        self._check_state(('draft',), _('changed'))
+        return {'type': 'ir.actions.act_window', 'res_model': 'project.invoice.credit.wizard',
+                'view_mode': 'form', 'target': 'new', 'name': _('Credit transactions'),
+                'context': {'default_proposal_id': self.id,
+                            'default_source_ids': [(6, 0, self.funding_source_id.ids)]}}
+
     def _add_transactions(self, transactions=None, on_accounts=None):
         """Add this proposal's source's share of these transactions."""
         self.ensure_one()

@@ -2,7 +2,6 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
-from .project_invoice_proposal import OPEN_STATES
 
 
 class ProjectInvoiceProposalRetention(models.Model):
