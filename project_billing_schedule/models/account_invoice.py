@@ -54,6 +54,7 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_cancel(self):
+        self.env['project.invoice.proposal']._check_cancellable(self.filtered('project_proposal_id'))
         res = super(AccountInvoice, self).action_cancel()
         self.env['project.invoice.proposal']._on_invoices_cancelled(
             self.filtered('project_proposal_id'))

@@ -117,6 +117,7 @@ class ProjectBillingLedger(models.Model):
                 params.append(tuple(ids))
         if not conds:
             return []
+        self.recompute()  # values written in this transaction, computed before SQL reads them
         cond = '(%s)' % ' OR '.join(conds)
         self.env.cr.execute(ledger_sql(cond % (('s0',) * len(conds)), cond % (('l',) * len(conds))),
                             params + params)
@@ -149,10 +150,11 @@ class ProjectBillingLedger(models.Model):
         pays, except what was credited for good."""
         if not source_ids:
             return {}
+        self.recompute()
         self.env.cr.execute("""
             SELECT x.source_id, SUM(CASE WHEN x.written_off THEN x.posted ELSE x.share END)
-              FROM (%s) x GROUP BY x.source_id""" % ledger_sql('s0.source_id IN %s', 'TRUE'),
-                            (tuple(source_ids),))
+              FROM (%s) x GROUP BY x.source_id""" % ledger_sql(
+                's0.source_id IN %s', 'p.funding_source_id IN %s'), (tuple(source_ids),) * 2)
         return dict(self.env.cr.fetchall())
 
     @api.model
@@ -218,5 +220,6 @@ class ProjectBillingLedger(models.Model):
                         r['on_account_id'])
                 source = self.env['project.funding.source'].browse(r['source_id'])
                 raise UserError(_('Transaction "%s" would be invoiced %s to %s, whose share of it '
-                                  'is %s: refused.') % (txn.name, posted, source.display_name,
-                                                        share))
+                                  'is %s: refused. (Was it credited and invoiced again? Cancel the '
+                                  'newer document first.)') % (txn.name, posted,
+                                                               source.display_name, share))

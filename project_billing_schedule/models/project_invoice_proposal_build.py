@@ -177,6 +177,7 @@ class ProjectInvoiceProposalBuild(models.Model):
         """What proposals need of these transactions, as dicts, by date."""
         if not ids:
             return []
+        self.recompute()  # prices and quantities written in this transaction
         self.env.cr.execute("""
             SELECT l.id, l.billing_contract_id AS contract_id, l.billing_project_id AS project_id,
                    l.billing_amount, l.date, l.billing_type, l.task_id, l.product_id,

@@ -93,6 +93,29 @@ class ProjectInvoiceProposalCredit(models.Model):
     # The invoice cancelled, refunded or reset in Odoo's own way
     # ------------------------------------------------------------------
     @api.model
+    def _check_cancellable(self, invoices):
+        """Before Odoo cancels these invoices: refused while another
+        document depends on what they bill (a credit of their lines, a
+        release of their retention); cancel that one first."""
+        proposals = self.search([('invoice_id', 'in', invoices.ids), ('state', '=', 'posted')])
+        if not proposals:
+            return
+        credits = self.env['project.invoice.proposal.line'].search([
+            ('credited_line_id.proposal_id', 'in', proposals.ids),
+            ('proposal_id.state', '!=', 'cancel'), ('proposal_id', 'not in', proposals.ids)])
+        if credits:
+            credit = credits[0].proposal_id
+            raise UserError(_('%s is credited by %s%s: cancel that first.') % (
+                credits[0].credited_line_id.proposal_id.invoice_id.display_name, credit.name,
+                ' (%s)' % credit.invoice_id.display_name if credit.invoice_id else ''))
+        for proposal in proposals.filtered('amount_retention'):
+            outstanding = self._retention_outstanding_by_project(proposal.funding_source_id).get(
+                proposal.project_id.id or False, 0.0)
+            if proposal.currency_id.compare_amounts(outstanding, -proposal.amount_retention) < 0:
+                raise UserError(_('The retention withheld on %s has been released (in part): cancel '
+                                  'the release proposal first.') % proposal.invoice_id.display_name)
+
+    @api.model
     def _on_invoices_cancelled(self, invoices):
         """Odoo cancelled these invoices: their posted proposals are
         cancelled with them (a cancelled invoice bills nothing), so their
@@ -107,6 +130,8 @@ class ProjectInvoiceProposalCredit(models.Model):
                                          'with it and the ledger no longer counts it.')
                                   % proposal.invoice_id.display_name)
         proposals._sync_ledger()
+        # e.g. a credit note whose transactions were invoiced again since
+        self.env['project.billing.ledger']._check_bounds(*proposals._transaction_ids())
 
     @api.model
     def _credit_from_refund(self, refund):

@@ -68,6 +68,25 @@ class TestLedgerCases(LedgerCase):
         again.action_post()
         self.assertEqual(hours.invoice_status, 'invoiced')
 
+    def test_2_cancel_refused_while_another_document_depends_on_it(self):
+        self.sale_journal_cancellable()
+        hours = self.timesheet(1.0)
+        proposals = self.post_all()
+        customer = self.by_partner(proposals, self.customer)
+        credit = self.Proposal._propose_credit(hours, reinvoice=True, sources=self.src_customer)
+        credit.action_post()
+        with self.assertRaisesRegex(UserError, 'is credited by %s' % credit.name):
+            customer.invoice_id.action_invoice_cancel()
+        again = self.post_all()                               # invoiced anew
+        with self.assertRaisesRegex(UserError, 'would be invoiced 140.0 .* Cancel the newer'), \
+                self.env.cr.savepoint():
+            credit.invoice_id.action_invoice_cancel()
+        self.env.clear()
+        again.invoice_id.action_invoice_cancel()              # newest first: fine
+        credit.invoice_id.action_invoice_cancel()
+        self.assertEqual((again.state, credit.state, customer.state), ('cancel', 'cancel', 'posted'))
+        self.assertEqual(hours.invoice_status, 'invoiced')
+
     def refund(self, invoice, mode, **kw):
         wizard = self.env['account.invoice.refund'].with_context(
             active_id=invoice.id, active_ids=invoice.ids, active_model='account.invoice').create(
