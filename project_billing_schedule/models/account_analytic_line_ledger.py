@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 from ..billing_status import transaction_status
@@ -144,8 +144,15 @@ class AccountAnalyticLine(models.Model):
                                   'proposal before moving it to another project or type.')
                                 % (line.name, ', '.join(proposals.mapped('name')) or '-'))
 
+    def _check_invoicing_user(self, what):
+        if not self.env.user._is_superuser() and not self.user_has_groups(
+                'project_billing_schedule.group_project_invoicing_user'):
+            raise AccessError(_('Only project invoicing users may %s.') % what)
+
     @api.multi
     def write(self, vals):
+        if 'sales_price' in vals or {'marked_not_chargeable', 'proposal_price_edited'} & set(vals):
+            self._check_invoicing_user(_('change what a transaction is billed'))
         if 'sales_price' in vals:
             vals = dict(vals, sales_price_manual=True)
         guarded = set(vals) & (set(VALUE_FIELDS) | set(IDENTITY_FIELDS) | {'amount'})
@@ -187,6 +194,7 @@ class AccountAnalyticLine(models.Model):
     def action_mark_chargeable(self):
         """Undo "not chargeable": the transaction is to invoice again (its
         funding is decided anew at the next proposal)."""
+        self._check_invoicing_user(_('make a transaction chargeable again'))
         marked = self.filtered('marked_not_chargeable')
         if marked:
             super(AccountAnalyticLine, marked).write({

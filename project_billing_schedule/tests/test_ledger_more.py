@@ -2,7 +2,7 @@
 import psycopg2
 
 import odoo
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .test_ledger import LedgerCase
 
@@ -233,3 +233,18 @@ class TestLedgerMore(LedgerCase):
         self.assertEqual(later.invoice_status, 'to_invoice')  # the grant's 60.00 is still due
         rest = self.propose()
         self.assertEqual([(p.partner_id, p.amount_total) for p in rest], [(self.grant, 60.0)])
+
+    def test_only_invoicing_users_change_billing(self):
+        hours = self.timesheet(1.0)
+        worker = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Timesheet user', 'login': 'ts_user_ledger',
+            'groups_id': [(6, 0, [self.env.ref('project.group_project_user').id])]})
+        with self.assertRaisesRegex(AccessError, 'Only project invoicing users'):
+            hours.sudo(worker).write({'sales_price': 1.0})
+        line = self.propose().mapped('line_ids')[:1]
+        self.env['project.invoice.proposal.remove'].create({
+            'line_ids': [(6, 0, line.ids)], 'mode': 'not_chargeable'}).action_remove()
+        with self.assertRaisesRegex(AccessError, 'Only project invoicing users'):
+            hours.sudo(worker).action_mark_chargeable()
+        hours.sudo(self.pi_user).action_mark_chargeable()
+        self.assertEqual(hours.invoice_status, 'to_invoice')
