@@ -1,5 +1,6 @@
 from . import test_install
 from . import test_allocation
+from . import test_billing_status
 from . import test_contract
 from . import test_billing_schedule
 from . import test_proposal

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
-from ..allocation import allocate
+from ..allocation import allocate, fill
 
 THIRDS = [(33.33, False), (33.33, False), (33.34, True)]
 
@@ -75,3 +75,60 @@ class TestAllocate(unittest.TestCase):
             if not is_rounding:
                 exact = total * Decimal(repr(pct)) / 100
                 self.assertLessEqual(abs(d - exact), unit / 2)
+
+
+class TestFill(unittest.TestCase):
+    """allocation.fill(): rules by priority, limits filled, the rest on."""
+
+    def test_limit_filled_then_next_rule(self):
+        parts, rest = fill(800.0, [('r1', [('A', 100.0, True)]), ('r2', [('B', 100.0, True)])],
+                           {'A': 500.0})
+        self.assertEqual([(p[1], p[4]) for p in parts], [('A', 500.0), ('B', 300.0)])
+        self.assertEqual(rest, 0.0)
+
+    def test_split_rule_capped_by_its_limited_source(self):
+        headroom = {'A': 500.0}
+        parts, rest = fill(1000.0, [('r1', [('A', 70.0, True), ('B', 30.0, False)]),
+                                    ('r2', [('C', 100.0, True)])], headroom)
+        self.assertEqual([(p[1], p[4]) for p in parts],
+                         [('A', 500.0), ('B', 214.28), ('C', 285.72)])
+        self.assertEqual(headroom, {'A': 0.0})
+
+    def test_what_no_rule_takes_is_the_rest(self):
+        parts, rest = fill(100.0, [('r1', [('A', 100.0, True)])], {'A': 40.0})
+        self.assertEqual(([p[4] for p in parts], rest), ([40.0], 60.0))
+
+    def test_deduction_takes_nothing_from_a_limit(self):
+        headroom = {'A': 0.0}
+        parts, rest = fill(-100.0, [('r1', [('A', 70.0, True), ('B', 30.0, False)])], headroom)
+        self.assertEqual([p[4] for p in parts], [-70.0, -30.0])
+        self.assertEqual(headroom, {'A': 70.0})
+
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True)
+    @given(cents=st.integers(min_value=0, max_value=10 ** 7),
+           rules=st.lists(st.tuples(st.sampled_from('ABCD'), st.sampled_from('ABCD'),
+                                    st.integers(min_value=1, max_value=99)), min_size=1, max_size=4),
+           limits=st.dictionaries(st.sampled_from('ABCD'),
+                                  st.integers(min_value=0, max_value=10 ** 6), max_size=4))
+    def test_property_exact_and_within_limits(self, cents, rules, limits):
+        chain = []
+        for i, (a, b, pct) in enumerate(rules):
+            shares = [(a, float(pct), True)] if a == b else [(a, float(pct), True),
+                                                             (b, float(100 - pct), False)]
+            if a == b:
+                shares = [(a, 100.0, True)]
+            chain.append(('r%d' % i, shares))
+        headroom = dict((k, v / 100.0) for k, v in limits.items())
+        before = dict(headroom)
+        parts, rest = fill(cents / 100.0, chain, headroom)
+        total = sum(Decimal(repr(p[4])) for p in parts) + Decimal(repr(rest))
+        self.assertEqual(total, Decimal(cents) / 100)        # nothing made up or lost
+        self.assertGreaterEqual(rest, 0.0)
+        taken = {}
+        for _rule, source, _pct, _rnd, amount in parts:
+            self.assertGreaterEqual(amount, 0.0)
+            taken[source] = taken.get(source, Decimal(0)) + Decimal(repr(amount))
+        for source, limit in before.items():                 # no limit exceeded
+            self.assertLessEqual(taken.get(source, 0), Decimal(repr(limit)) + Decimal('0.001'))
+        if rest and not before:
+            self.fail('no limits, yet %s was not placed' % rest)
