@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..allocation import to_decimal
 from ..billing_status import transaction_status
@@ -17,6 +18,12 @@ PRICING_FIELDS = {'unit_amount', 'amount', 'employee_id', 'project_id', 'account
 VALUE_FIELDS = ('unit_amount', 'sales_price', 'employee_id', 'product_id')
 # what moves it to another project or makes it another kind of transaction
 IDENTITY_FIELDS = ('project_id', 'account_id', 'billing_type')
+# written only by the ledger and its workflows, never by a caller's write()
+LEDGER_FIELDS = {'invoice_status', 'billing_excluded', 'marked_not_chargeable',
+                 'marked_not_chargeable_uid', 'marked_not_chargeable_date',
+                 'proposal_price_edited', 'proposal_price_origin', 'proposal_price_origin_manual',
+                 'adjusted_line_id', 'adjustment_kind', 'not_invoiceable_reason',
+                 'sales_price_manual', 'chargeable'}
 
 
 class AccountAnalyticLine(models.Model):
@@ -105,10 +112,7 @@ class AccountAnalyticLine(models.Model):
     # ------------------------------------------------------------------
     def _is_cost_line(self):
         """Hours and costs are transactions; revenue (our own customer
-        invoices on the analytic account) and reversals of adjusted
-        transactions are not."""
-        if self.adjustment_kind == 'reversal':
-            return False
+        invoices on the analytic account) is not."""
         if self.project_id:  # a timesheet, whatever its cost
             return True
         invoice_type = self.move_id.invoice_id.type
@@ -201,6 +205,10 @@ class AccountAnalyticLine(models.Model):
 
     @api.model
     def create(self, vals):
+        locked = LEDGER_FIELDS & set(k for k, v in vals.items() if v)
+        if locked:
+            raise UserError(_('%s of a project transaction follow its billing: they cannot be '
+                              'set by hand.') % ', '.join(sorted(locked)))
         line = super(AccountAnalyticLine, self).create(vals)
         line._update_billing()
         return line

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 from ..billing_status import transaction_status
-from .account_analytic_line import IDENTITY_FIELDS, PRICING_FIELDS, VALUE_FIELDS
+from .account_analytic_line import IDENTITY_FIELDS, LEDGER_FIELDS, PRICING_FIELDS, VALUE_FIELDS
 
 
 class AccountAnalyticLine(models.Model):
@@ -126,10 +126,17 @@ class AccountAnalyticLine(models.Model):
             if not (values or identity):
                 continue
             facts = by_line[line.id]
-            if any(r['posted'] or r['written_off'] or r['credit_open'] for r in facts):
+            invoiced = [r for r in facts if r['posted'] or r['written_off'] or r['credit_open']]
+            if invoiced and line.invoice_status != 'invoiced':
+                raise UserError(_('Transaction "%s" (%s) is invoiced to %s: it cannot be changed. '
+                                  'Credit that share too with "Invoice again" to change it, or '
+                                  'Adjust it once it is invoiced in full.') % (
+                    line.name, line.date, ', '.join(self.env['project.funding.source'].browse(
+                        [r['source_id'] for r in invoiced]).mapped('display_name'))))
+            if invoiced:
                 raise UserError(_('Transaction "%s" (%s) is invoiced: it cannot be changed. Correct '
-                                  'it with Adjust (Invoice control): the original is credited and '
-                                  'the corrected transaction is invoiced anew.')
+                                  'it with Adjust (Invoice control): it is reversed and the '
+                                  'corrected transaction is invoiced anew.')
                                 % (line.name, line.date))
             proposals = line.proposal_line_ids.mapped('proposal_id').filtered(
                 lambda p: p.state in ('review', 'approved'))
@@ -144,6 +151,11 @@ class AccountAnalyticLine(models.Model):
                                   'proposal before moving it to another project or type.')
                                 % (line.name, ', '.join(proposals.mapped('name')) or '-'))
 
+    def _write_ledger(self, vals):
+        """Write ledger fields (adjustment links, marks): the ledger's own
+        paths only, past the guard of write()."""
+        return super(AccountAnalyticLine, self).write(vals)
+
     def _check_invoicing_user(self, what):
         if not self.env.user._is_superuser() and not self.user_has_groups(
                 'project_billing_schedule.group_project_invoicing_user'):
@@ -151,8 +163,16 @@ class AccountAnalyticLine(models.Model):
 
     @api.multi
     def write(self, vals):
-        if 'sales_price' in vals or {'marked_not_chargeable', 'proposal_price_edited'} & set(vals):
+        locked = LEDGER_FIELDS & set(vals)
+        if locked:
+            raise UserError(_('%s of a project transaction follow its billing (the ledger, Adjust, '
+                              'Remove as not chargeable): they cannot be written.')
+                            % ', '.join(sorted(locked)))
+        if 'sales_price' in vals:
             self._check_invoicing_user(_('change what a transaction is billed'))
+        if self.filtered(lambda l: l.adjustment_kind == 'reversal') and \
+                set(vals) & (set(VALUE_FIELDS) | set(IDENTITY_FIELDS) | {'amount', 'date'}):
+            raise UserError(_('A reversal mirrors the transaction it reverses: it cannot change.'))
         if 'sales_price' in vals:
             vals = dict(vals, sales_price_manual=True)
         guarded = set(vals) & (set(VALUE_FIELDS) | set(IDENTITY_FIELDS) | {'amount'})
@@ -172,6 +192,8 @@ class AccountAnalyticLine(models.Model):
 
     @api.multi
     def unlink(self):
+        if self.filtered(lambda l: l.adjustment_kind == 'reversal'):
+            raise UserError(_('A reversal belongs to its adjustment: it cannot be deleted.'))
         used = self.env['project.invoice.proposal.line'].search([('analytic_line_id', 'in', self.ids)])
         if used:
             raise UserError(_('Transaction "%s" is on invoice proposal %s: it cannot be deleted (a '

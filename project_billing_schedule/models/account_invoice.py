@@ -29,12 +29,24 @@ class AccountInvoice(models.Model):
         """"Invoice" for a positive total, "Credit note" for a negative one; a
         document that corrects earlier invoiced transactions is a "Corrective
         invoice", except for a company in Germany (there: "Credit note")."""
-        corrective = any(self.project_proposal_id.line_ids.mapped('credited_line_id'))
+        lines = self.project_proposal_id.line_ids
+        corrective = any(lines.mapped('credited_line_id')) or 'reversal' in lines.mapped(
+            'analytic_line_id.adjustment_kind')
         if corrective:
             if self.company_id.country_id.code == 'DE':
                 return _('Credit note')
             return _('Corrective invoice')
         return _('Credit note') if self.type in ('out_refund', 'in_refund') else _('Invoice')
+
+    @api.multi
+    def write(self, vals):
+        if 'project_proposal_id' in vals:
+            raise UserError(_('The invoice proposal of an invoice is set when the proposal is '
+                              'posted; it cannot be changed.'))
+        return super(AccountInvoice, self).write(vals)
+
+    def _write_project_proposal(self, proposal):
+        super(AccountInvoice, self).write({'project_proposal_id': proposal.id})
 
     def _project_refunds(self):
         """Customer credit notes made in Odoo from a project invoice, not by
@@ -55,10 +67,29 @@ class AccountInvoice(models.Model):
     @api.multi
     def action_cancel(self):
         self.env['project.invoice.proposal']._check_cancellable(self.filtered('project_proposal_id'))
+        self._release_project_costs()
         res = super(AccountInvoice, self).action_cancel()
         self.env['project.invoice.proposal']._on_invoices_cancelled(
             self.filtered('project_proposal_id'))
         return res
+
+    def _release_project_costs(self):
+        """A vendor bill being cancelled deletes its cost lines (project
+        transactions): refused while one is proposed or invoiced to a
+        customer; a cancelled proposal's history just loses the link."""
+        bills = self.filtered(lambda i: i.type in ('in_invoice', 'in_refund') and i.move_id)
+        costs = bills.mapped('move_id.line_ids.analytic_line_ids')
+        if not costs:
+            return
+        used = self.env['project.invoice.proposal.line'].search([
+            ('analytic_line_id', 'in', costs.ids), ('proposal_id.state', '!=', 'cancel')], limit=1)
+        if used:
+            raise UserError(_('%s is invoiced to the project customer on %s ("%s"): credit it there '
+                              'before cancelling the bill.') % (
+                used.analytic_line_id.name, used.proposal_id.name, used.name))
+        self.env.cr.execute('UPDATE project_invoice_proposal_line SET analytic_line_id = NULL '
+                            'WHERE analytic_line_id IN %s', (tuple(costs.ids),))
+        self.env['project.invoice.proposal.line'].invalidate_cache(['analytic_line_id'])
 
     @api.multi
     def action_invoice_draft(self):

@@ -147,12 +147,14 @@ class ProjectBillingLedger(models.Model):
     @api.model
     def _consumed(self, source_ids):
         """{source_id: amount its funding limit has taken}: the shares it
-        pays, except what was credited for good."""
+        pays, except what was credited for good; a negative share (a
+        deduction) frees the limit only once it is invoiced."""
         if not source_ids:
             return {}
         self.recompute()
         self.env.cr.execute("""
-            SELECT x.source_id, SUM(CASE WHEN x.written_off THEN x.posted ELSE x.share END)
+            SELECT x.source_id, SUM(CASE WHEN x.written_off OR x.share < 0 THEN x.posted
+                                         ELSE x.share END)
               FROM (%s) x GROUP BY x.source_id""" % ledger_sql(
                 's0.source_id IN %s', 'p.funding_source_id IN %s'), (tuple(source_ids),) * 2)
         return dict(self.env.cr.fetchall())
@@ -172,7 +174,8 @@ class ProjectBillingLedger(models.Model):
         if exclude:
             for r in self._rows(*exclude):
                 if r['source_id'] in consumed:
-                    consumed[r['source_id']] -= r['posted'] if r['written_off'] else r['share']
+                    consumed[r['source_id']] -= r['posted'] if r['written_off'] or \
+                        r['share'] < 0 else r['share']
         return dict((s.id, s.limit_amount - (consumed.get(s.id) or 0.0)) for s in limited)
 
     # ------------------------------------------------------------------
@@ -208,11 +211,13 @@ class ProjectBillingLedger(models.Model):
         return _('Borne by an internal funding source')
 
     @api.model
-    def _check_bounds(self, analytic_ids=(), on_account_ids=()):
-        """The last guard after posting: no source is ever invoiced more
-        than its share of a transaction, nor credited below nothing."""
+    def _check_bounds(self, analytic_ids=(), on_account_ids=(), with_open=False):
+        """The last guard after posting (and cancelling): no source is ever
+        invoiced more than its share of a transaction, nor credited below
+        nothing; `with_open`: counting what is proposed too."""
         for r in self._rows(analytic_ids, on_account_ids):
-            share, posted = r['share'] or 0.0, r['posted'] or 0.0
+            share = r['share'] or 0.0
+            posted = (r['posted'] or 0.0) + ((r['open'] or 0.0) if with_open else 0.0)
             low, high = sorted((0.0, share))
             if posted < low - 0.001 or posted > high + 0.001:
                 txn = self.env['account.analytic.line'].browse(r['analytic_line_id']) \

@@ -267,7 +267,12 @@ class ProjectContract(models.Model):
                     % contract.display_name
                 continue
             before = dict(headroom)
-            parts, rest = fill(item['amount'], chain, headroom, contract.currency_id.rounding)
+            try:
+                parts, rest = fill(item['amount'], chain, headroom, contract.currency_id.rounding)
+            except ValueError as e:   # allocations edited one by one, not totalling 100 %
+                reasons[item['key']] = _('The funding rules of contract %s are incomplete: %s') % (
+                    contract.display_name, e)
+                continue
             if rest:
                 headroom.update(before)  # nothing taken: the item is not proposed
                 full = [sources.get(src) or self.env['project.funding.source'].browse(src)

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ProjectFundingAllocation(models.Model):
@@ -15,3 +16,10 @@ class ProjectFundingAllocation(models.Model):
     percent = fields.Float(string='Percentage', required=True, digits=(16, 4))
     is_rounding = fields.Boolean(string='Rounding source',
                                  help='This source receives the rounding difference.')
+
+    @api.constrains('source_id', 'rule_id')
+    def _check_source_contract(self):
+        for alloc in self:
+            if alloc.source_id.contract_id != alloc.rule_id.contract_id:
+                raise ValidationError(_('Funding rule "%s" allocates to a source of another '
+                                        'contract.') % alloc.rule_id.name)

@@ -142,7 +142,11 @@ class ProjectFundingShare(models.Model):
             frozen = set(k[1] for k, _s in chain)
             full = list(chain) + [(k, s) for k, s in contract._funding_chain(item, specs)
                                   if k[1] not in frozen]
-            parts, rest = fill(item['amount'], full, headroom, contract.currency_id.rounding)
+            try:
+                parts, rest = fill(item['amount'], full, headroom, contract.currency_id.rounding)
+            except ValueError as e:   # allocations edited one by one, not totalling 100 %
+                raise UserError(_('The funding rules of contract %s are incomplete: %s')
+                                % (contract.display_name, e))
             if rest:
                 limited = self.env['project.funding.source'].browse(
                     [src for _k, shares in full for src, _p, _r in shares if src in headroom])

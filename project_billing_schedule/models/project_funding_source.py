@@ -52,6 +52,14 @@ class ProjectFundingSource(models.Model):
                                         'between 0 and 100 %%.') % source.display_name)
 
     @api.multi
+    def write(self, vals):
+        if vals.get('funding_type') == 'internal' and self.env['project.billing.ledger'].search(
+                [('source_id', 'in', self.ids), ('posted', '!=', 0)], limit=1):
+            raise UserError(_('A funding source that was invoiced cannot become internal; set it '
+                              'on hold to stop invoicing it.'))
+        return super(ProjectFundingSource, self).write(vals)
+
+    @api.multi
     def unlink(self):
         if self.env['project.funding.share'].search([('source_id', 'in', self.ids)], limit=1):
             raise UserError(_('A funding source that pays proposed or invoiced transactions '

@@ -97,11 +97,37 @@ class ProjectInvoiceProposal(models.Model):
             proposal.review_required = proposal.contract_id.review_required or \
                 proposal.company_id.project_proposal_review_required
 
+    # written only by the workflow methods (through _write_workflow): a
+    # view's readonly protects nothing over XML-RPC
+    WORKFLOW_FIELDS = {'state', 'invoice_id', 'funding_source_id', 'contract_id', 'project_id',
+                       'kind', 'reinvoice', 'submitted_uid', 'reviewed_uid', 'reviewed_date',
+                       'reject_reason', 'billing_rule_id', 'billing_threshold', 'transaction_type',
+                       'name'}
+
     @api.model
     def create(self, vals):
+        if vals.get('state', 'draft') != 'draft' or vals.get('invoice_id') or \
+                vals.get('line_ids'):
+            raise UserError(_('An invoice proposal starts as an empty draft: its lines come from '
+                              'the transactions (create_invoice_proposals, Add transactions).'))
         if vals.get('name', '/') == '/':
             vals['name'] = self.env['ir.sequence'].next_by_code('project.invoice.proposal') or '/'
         return super(ProjectInvoiceProposal, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        locked = self.WORKFLOW_FIELDS & set(vals)
+        if locked:
+            raise UserError(_('%s of an invoice proposal change only through its workflow (submit, '
+                              'approve, reject, post, cancel).') % ', '.join(sorted(locked)))
+        if 'line_ids' in vals and self.filtered(lambda p: p.state != 'draft'):
+            raise UserError(_('Lines of an invoice proposal can only change while it is a draft.'))
+        if 'date' in vals and self.filtered(lambda p: p.state != 'draft'):
+            raise UserError(_('The date of an invoice proposal can only change while it is a draft.'))
+        return super(ProjectInvoiceProposal, self).write(vals)
+
+    def _write_workflow(self, vals):
+        return super(ProjectInvoiceProposal, self).write(vals)
 
     @api.multi
     def unlink(self):
@@ -131,7 +157,7 @@ class ProjectInvoiceProposal(models.Model):
         for proposal in self:
             if not proposal.line_ids:
                 raise UserError(_('Invoice proposal %s has no lines.') % proposal.name)
-        self.write({'state': 'review', 'submitted_uid': self.env.uid, 'reject_reason': False})
+        self._write_workflow({'state': 'review', 'submitted_uid': self.env.uid, 'reject_reason': False})
         for proposal in self:
             proposal.message_post(body=_('Submitted for review by %s.') % self.env.user.name)
         return True
@@ -145,7 +171,7 @@ class ProjectInvoiceProposal(models.Model):
     def action_approve(self):
         self._check_reviewer()
         self._check_state(('review',), _('approved'))
-        self.write({'state': 'approved', 'reviewed_uid': self.env.uid,
+        self._write_workflow({'state': 'approved', 'reviewed_uid': self.env.uid,
                     'reviewed_date': fields.Datetime.now()})
         for proposal in self:
             proposal.message_post(body=_('Approved by %s.') % self.env.user.name)
@@ -157,7 +183,7 @@ class ProjectInvoiceProposal(models.Model):
         self._check_state(('review', 'approved'), _('rejected'))
         if not (reason or '').strip():
             raise UserError(_('Give the reason for the rejection.'))
-        self.write({'state': 'draft', 'reject_reason': reason, 'reviewed_uid': self.env.uid,
+        self._write_workflow({'state': 'draft', 'reject_reason': reason, 'reviewed_uid': self.env.uid,
                     'reviewed_date': fields.Datetime.now()})
         for proposal in self:
             proposal.message_post(body=_('Rejected by %s: %s') % (self.env.user.name, reason))
@@ -178,7 +204,7 @@ class ProjectInvoiceProposal(models.Model):
         counts proposals that are not cancelled)."""
         self._check_state(OPEN_STATES, _('cancelled'))
         self._lock()
-        self.write({'state': 'cancel'})
+        self._write_workflow({'state': 'cancel'})
         for proposal in self:
             proposal.message_post(body=_('Cancelled; its transactions are invoiceable again.')
                                   if proposal.kind != 'credit' else

@@ -50,11 +50,21 @@ class ProjectInvoiceProposalCredit(models.Model):
         only that invoice's shares. `into`: a draft proposal of the same
         source that takes the credits beside its new transactions."""
         lines = self._creditable_lines(transactions, on_accounts, invoices, sources)
+        self._check_not_adjusted(lines)
         if into:
             lines = lines.filtered(lambda l: l.proposal_id.funding_source_id == into.funding_source_id)
         if not lines:
             raise UserError(_('None of these transactions is invoiced: there is nothing to credit.'))
         return self._create_credits(lines, reinvoice, date, into=into)
+
+    def _check_not_adjusted(self, lines):
+        """An adjusted transaction is credited by its reversal already."""
+        adjusted = self.env['account.analytic.line'].search([
+            ('adjusted_line_id', 'in', lines.mapped('analytic_line_id').ids),
+            ('adjustment_kind', '=', 'reversal')], limit=1)
+        if adjusted:
+            raise UserError(_('"%s" was adjusted (its reversal credits it): credit its correction '
+                              'instead.') % adjusted.adjusted_line_id.name)
 
     def _create_credits(self, lines, reinvoice, date, into=None, kind='credit'):
         groups = {}
@@ -124,14 +134,15 @@ class ProjectInvoiceProposalCredit(models.Model):
         proposals = self.search([('invoice_id', 'in', invoices.ids), ('state', '=', 'posted')])
         if not proposals:
             return
-        proposals.write({'state': 'cancel'})
+        proposals._write_workflow({'state': 'cancel'})
         for proposal in proposals:
             proposal.message_post(body=_('Its invoice %s was cancelled: the proposal is cancelled '
                                          'with it and the ledger no longer counts it.')
                                   % proposal.invoice_id.display_name)
         proposals._sync_ledger()
         # e.g. a credit note whose transactions were invoiced again since
-        self.env['project.billing.ledger']._check_bounds(*proposals._transaction_ids())
+        self.env['project.billing.ledger']._check_bounds(*proposals._transaction_ids(),
+                                                         with_open=True)
 
     @api.model
     def _credit_from_refund(self, refund):
@@ -149,22 +160,31 @@ class ProjectInvoiceProposalCredit(models.Model):
             [('credited_line_id', 'in', lines.ids),
              ('proposal_id.state', 'in', ('posted',) + OPEN_STATES)])
         lines -= credited.mapped('credited_line_id')
-        expected = refund.currency_id.round(abs(original.amount_total))
+        self._check_not_adjusted(lines)
+        if original.amount_retention and self.search_count([
+                ('kind', '=', 'retention_release'), ('state', '!=', 'cancel'),
+                ('funding_source_id', '=', original.funding_source_id.id),
+                ('project_id', '=', original.project_id.id)]):
+            raise UserError(_('The retention withheld on %s has been released since: a credit note '
+                              'copied from it would not credit what the customer paid. Use "Credit '
+                              'project transactions" on the invoice.')
+                            % refund.refund_invoice_id.display_name)
+        expected = refund.currency_id.round(abs(original.invoice_id.amount_total))
         if credited:
             raise UserError(_('Credit note for %s: part of that project invoice is credited '
                               'already (%s); credit the rest with "Credit project transactions" '
                               'on the invoice.') % (refund.refund_invoice_id.display_name,
                                                     ', '.join(set(credited.mapped('proposal_id.name')))))
-        if not lines or float_compare(refund.amount_untaxed, expected,
+        if not lines or float_compare(refund.amount_total, expected,
                                       precision_rounding=refund.currency_id.rounding):
             raise UserError(_('Credit note for %s: it must credit the whole project invoice '
-                              '(%s before taxes, not %s). To credit part of it, use "Credit '
-                              'project transactions" on the invoice.') % (
-                refund.refund_invoice_id.display_name, expected, refund.amount_untaxed))
+                              '(%s, not %s). To credit part of it, use "Credit project '
+                              'transactions" on the invoice.') % (
+                refund.refund_invoice_id.display_name, expected, refund.amount_total))
         # Odoo's Modify (see account.invoice.refund) credits to invoice again
         reinvoice = bool(self.env.context.get('project_refund_reinvoice'))
         mirror = self._create_credits(lines, reinvoice, refund.date_invoice)
-        mirror.write({'state': 'approved', 'note': _('Credit note %s made in Invoicing.')
+        mirror._write_workflow({'state': 'approved', 'note': _('Credit note %s made in Invoicing.')
                       % (refund.number or refund.display_name)})
         return mirror
 
@@ -177,6 +197,6 @@ class ProjectInvoiceProposalCredit(models.Model):
             target = mirrored.get(line.credited_line_id.invoice_line_id.id)
             if target:
                 line._write_internal({'invoice_line_id': target})
-        self.write({'state': 'posted', 'invoice_id': invoice.id})
-        invoice.write({'project_proposal_id': self.id})
+        self._write_workflow({'state': 'posted', 'invoice_id': invoice.id})
+        invoice._write_project_proposal(self)
         self._after_post()

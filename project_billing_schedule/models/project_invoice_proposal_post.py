@@ -52,6 +52,13 @@ class ProjectInvoiceProposalPost(models.Model):
                 raise UserError(_('Funding source %s is %s: it is not invoiced.') % (
                     proposal.funding_source_id.display_name, proposal.funding_source_id.funding_type))
         self._check_credits_live()
+        credits = self.filtered(lambda p: p.line_ids.filtered('credited_line_id'))
+        if credits:
+            # serialized with retention releases of the same sources
+            self.env.cr.execute('SELECT id FROM project_funding_source WHERE id IN %s ORDER BY id '
+                                'FOR UPDATE', (tuple(credits.mapped('funding_source_id').ids),))
+            credits._check_no_release_pending()
+            credits._update_retention(settle=True)
 
     def _check_credits_live(self):
         """Each credit line credits a line that is posted and not credited
@@ -93,7 +100,7 @@ class ProjectInvoiceProposalPost(models.Model):
         for start in range(0, len(invoices), self._post_batch):
             invoices[start:start + self._post_batch].action_invoice_open()
         for proposal, invoice in zip(self, invoices):
-            proposal.write({'state': 'posted', 'invoice_id': invoice.id})
+            proposal._write_workflow({'state': 'posted', 'invoice_id': invoice.id})
         self._after_post()
         return True
 
@@ -194,7 +201,8 @@ class ProjectInvoiceProposalPost(models.Model):
         in SQL: a proposal can hold thousands of lines). Credit lines group
         by the invoice line they credit, so a full credit mirrors the
         invoice line for line (and its taxes round the same). Retention and
-        on-account lines stay single. Returns dicts, in line order."""
+        on-account lines stay single; a reversal (negative quantity) stays
+        apart from its correction. Returns dicts, in line order."""
         self.env.cr.execute("""
             SELECT l.transaction_type, l.product_id, l.project_id, l.share_percent,
                    array_agg(l.id ORDER BY l.sequence, l.id) AS ids, SUM(l.amount) AS amount,
@@ -205,7 +213,7 @@ class ProjectInvoiceProposalPost(models.Model):
              WHERE l.proposal_id = %s
              GROUP BY CASE WHEN l.transaction_type IN ('retention', 'retention_release',
                                                        'on_account') THEN l.id END,
-                      l.credited_line_id IS NOT NULL, c.invoice_line_id,
+                      l.credited_line_id IS NOT NULL, c.invoice_line_id, SIGN(l.quantity),
                       l.transaction_type, l.product_id, l.project_id,
                       ROUND(l.sales_price::numeric, 4), l.share_percent
              ORDER BY MIN(l.sequence), MIN(l.id)""", (self.id,))

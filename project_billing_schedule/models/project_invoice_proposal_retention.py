@@ -17,19 +17,39 @@ class ProjectInvoiceProposalRetention(models.Model):
                 'quantity': 1.0, 'sales_price': amount, 'amount': amount, 'share_percent': 100.0,
                 'credited_line_id': credited_line.id if credited_line else False}
 
-    def _update_retention(self):
+    def _update_retention(self, settle=False):
         """Keep the retention lines of draft proposals in step with their
         other lines: the source's percentage of the new lines (on a
         positive base), and for credit lines their part of the retention of
-        the invoice they credit (so a full credit gives all of it back)."""
+        the invoice they credit (see _give_back). `settle`: at posting, for
+        the proposals being posted (whatever their state), the give-backs
+        once more against what is posted by then."""
         Line = self.env['project.invoice.proposal.line']
-        for proposal in self.filtered(lambda p: p.state == 'draft' and p.kind != 'retention_release'):
+        todo = self if settle else self.filtered(lambda p: p.state == 'draft')
+        todo = todo.filtered(lambda p: p.kind != 'retention_release')
+        if not todo:
+            return
+        # most proposals have no retention and no credits: skip them without
+        # loading their (thousands of) lines
+        self.env.cr.execute("""
+            SELECT proposal_id FROM project_invoice_proposal_line
+             WHERE proposal_id IN %s AND (transaction_type = 'retention' OR credited_line_id IS NOT NULL)
+             GROUP BY proposal_id""", (tuple(todo.ids),))
+        involved = set(r[0] for r in self.env.cr.fetchall())
+        todo = todo.filtered(lambda p: p.id in involved or (
+            p.funding_source_id.retention_percent and not settle))
+        settled = []
+        for proposal in todo:
             currency = proposal.currency_id
             wanted = {}  # credited retention line id (or False) -> (name, amount)
             lines = proposal.line_ids.filtered(lambda l: l.transaction_type != 'retention')
             base = sum(lines.filtered(lambda l: not l.credited_line_id).mapped('amount'))
             pct = proposal.funding_source_id.retention_percent
-            if pct and base > 0:
+            existing = proposal.line_ids.filtered(lambda l: l.transaction_type == 'retention')
+            if settle:   # what was approved stays; only the give-backs are settled
+                wanted.update((False, (l.name, l.amount)) for l in existing
+                              if not l.credited_line_id)
+            elif pct and base > 0:
                 wanted[False] = (_('Retention %s %%') % pct, -currency.round(base * pct / 100.0))
             for original in lines.mapped('credited_line_id.proposal_id'):
                 kept = original.line_ids.filtered(
@@ -39,8 +59,7 @@ class ProjectInvoiceProposalRetention(models.Model):
                 now = -sum(lines.filtered(lambda l: l.credited_line_id.proposal_id == original)
                            .mapped('amount'))
                 wanted[kept[0].id] = (_('Retention given back (%s)') % original.name,
-                                      original._retention_credit(kept, now))
-            existing = proposal.line_ids.filtered(lambda l: l.transaction_type == 'retention')
+                                      original._give_back(kept, now, proposal, settled))
             for line in existing:
                 key = line.credited_line_id.id or False
                 name, amount = wanted.pop(key, (None, 0.0))
@@ -52,27 +71,62 @@ class ProjectInvoiceProposalRetention(models.Model):
                 if not float_is_zero(amount, precision_rounding=currency.rounding):
                     Line._create_internal(proposal._retention_line_vals(
                         name, amount, Line.browse(key) if key else None))
+            settled.append(proposal.id)
         self._recompute_totals()
 
-    def _retention_credit(self, kept, now):
-        """What crediting `now` more of this posted proposal gives back of
-        its retention `kept`: its proportion of the whole, counted
-        cumulatively so the last credit gives back the exact rest."""
+    def _give_back(self, kept, now, credit, settled=()):
+        """What crediting `now` more of this posted proposal (on `credit`)
+        gives back of its retention `kept`: the whole's share of all that is
+        credited once this one posts, less what posted credits gave back
+        already, so the last credit gives back the exact rest; never more
+        than is still withheld (a release invoiced it already). `settled`:
+        proposals of the same posting batch, counted as posted."""
         currency = self.currency_id
         retained = sum(kept.mapped('amount'))
         base = sum(self.line_ids.filtered(
             lambda l: l.transaction_type != 'retention' and not l.credited_line_id).mapped('amount'))
         if not base:
             return 0.0
+        done = tuple(settled) or (0,)
         self.env.cr.execute("""
-            SELECT COALESCE(SUM(-l.amount), 0) FROM project_invoice_proposal_line l
+            SELECT COALESCE(SUM(CASE WHEN l.transaction_type != 'retention' THEN -l.amount END), 0),
+                   COALESCE(SUM(CASE WHEN l.transaction_type = 'retention' THEN l.amount END), 0)
+              FROM project_invoice_proposal_line l
               JOIN project_invoice_proposal p ON p.id = l.proposal_id
               JOIN project_invoice_proposal_line c ON c.id = l.credited_line_id
-             WHERE c.proposal_id = %s AND p.state = 'posted' AND l.transaction_type != 'retention'
-        """, (self.id,))
-        before = self.env.cr.fetchone()[0] or 0.0
-        after = currency.round(retained * (before + now) / base)
-        return -(after - currency.round(retained * before / base))
+             WHERE c.proposal_id = %s AND (p.state = 'posted' OR p.id IN %s) AND p.id != %s
+        """, (self.id, done, credit.id))
+        before, given = self.env.cr.fetchone()
+        amount = -currency.round(retained * (before + now) / base) - given
+        # still withheld for this source and project, less what other credits
+        # not yet posted give back
+        self.env.cr.execute("""
+            SELECT COALESCE(SUM(l.amount), 0) FROM project_invoice_proposal_line l
+              JOIN project_invoice_proposal p ON p.id = l.proposal_id
+             WHERE l.transaction_type = 'retention' AND l.credited_line_id IS NOT NULL
+               AND p.funding_source_id = %s AND p.project_id IS NOT DISTINCT FROM %s
+               AND p.id != %s AND p.state IN ('draft', 'review', 'approved')
+        """, (self.funding_source_id.id, self.project_id.id or None, credit.id))
+        pending = self.env.cr.fetchone()[0]
+        outstanding = self._retention_outstanding_by_project(self.funding_source_id).get(
+            self.project_id.id or False, 0.0)
+        return currency.round(max(0.0, min(amount, outstanding - pending)))
+
+    def _check_no_release_pending(self):
+        """Posting a credit that gives retention back while a release of that
+        retention is in proposal would give it back twice."""
+        for proposal in self:
+            originals = proposal.line_ids.filtered('credited_line_id').mapped(
+                'credited_line_id.proposal_id').filtered('amount_retention')
+            for original in originals:
+                pending = self.search([
+                    ('kind', '=', 'retention_release'), ('state', 'in', ('draft', 'review', 'approved')),
+                    ('funding_source_id', '=', original.funding_source_id.id),
+                    ('project_id', '=', original.project_id.id)], limit=1)
+                if pending:
+                    raise UserError(_('Retention release %s is in proposal for %s: post or cancel it '
+                                      'before %s, which credits retained work.') % (
+                        pending.name, original.funding_source_id.display_name, proposal.name))
 
     # ------------------------------------------------------------------
     # Outstanding and release

@@ -8,5 +8,6 @@ from . import test_periodic
 from . import test_credit
 from . import test_ledger
 from . import test_ledger_more
+from . import test_ledger_guards
 from . import test_ledger_stateful
 from . import test_translation

@@ -198,19 +198,45 @@ class TestLedgerCases(LedgerCase):
         with self.assertRaisesRegex(UserError, 'is invoiced: it cannot be changed.*Adjust'):
             hours.unit_amount = 25.0
         proposals = hours._adjust(25.0, hours.sales_price)
-        # per source one proposal: the credit of the original and the correction
+        # per source one proposal: the reversal of the original and the correction
         self.assertEqual(sorted(proposals.mapped('amount_total')), [450.0, 1050.0])
         proposals.action_post()
-        self.assertEqual(hours.invoice_status, 'credited')
-        correction = self.env['account.analytic.line'].search([('adjusted_line_id', '=', hours.id),
-                                                               ('adjustment_kind', '=', 'correction')])
-        self.assertEqual((correction.unit_amount, correction.invoice_status), (25.0, 'invoiced'))
+        Line = self.env['account.analytic.line']
+        reversal = Line.search([('adjusted_line_id', '=', hours.id), ('adjustment_kind', '=', 'reversal')])
+        correction = Line.search([('adjusted_line_id', '=', hours.id),
+                                  ('adjustment_kind', '=', 'correction')])
+        self.assertEqual([(t.unit_amount, t.billing_amount, t.invoice_status)
+                          for t in hours | reversal | correction],
+                         [(10.0, 1000.0, 'invoiced'), (-10.0, -1000.0, 'invoiced'),
+                          (25.0, 2500.0, 'invoiced')])
+        # each funder credited exactly what it was billed
+        self.assertEqual(self.ledger(reversal), {self.src_customer: (-700.0, -700.0),
+                                                 self.src_grant: (-300.0, -300.0)})
         # the timesheet hours are true: 10 - 10 + 25
-        total = sum(self.env['account.analytic.line'].search(
-            [('project_id', '=', self.project.id)]).mapped('unit_amount'))
+        total = sum(Line.search([('project_id', '=', self.project.id)]).mapped('unit_amount'))
         self.assertEqual(total, 25.0)
         self.assertEqual(set(proposals.mapped('invoice_id.project_document_title')),
                          {'Corrective invoice'})
+        invoice = self.by_partner(proposals, self.customer).invoice_id
+        self.assertEqual(sorted((l.quantity, l.price_unit) for l in invoice.invoice_line_ids),
+                         [(-10.0, 70.0), (25.0, 70.0)])
+        # adjusted once: the correction is what is adjusted next
+        with self.assertRaisesRegex(UserError, 'adjusted already'):
+            hours._adjust(30.0, hours.sales_price)
+        with self.assertRaisesRegex(UserError, 'reversal mirrors'):
+            reversal.unit_amount = -5.0
+
+    def test_4_an_undone_adjustment_bills_the_difference_once(self):
+        hours = self.timesheet(10.0)
+        self.post_all()
+        proposals = hours._adjust(12.0, hours.sales_price)
+        proposals.action_cancel()                             # the corrective drafts dropped
+        again = self.post_all()                               # the next run takes both anyway
+        self.assertEqual(round(sum(again.mapped('amount_total')), 2), 200.0)
+        billed = self.env['account.invoice'].search([
+            ('project_proposal_id.contract_id', '=', self.contract.id), ('state', '=', 'open')])
+        self.assertEqual(round(sum(billed.mapped('amount_total_signed')), 2), 1200.0)
+        self.assertFalse(self.propose())
 
     def test_4_hours_edited_in_a_draft_proposal_are_carried(self):
         hours = self.timesheet(4.0)

@@ -46,6 +46,9 @@ class ProjectInvoiceProposalLine(models.Model):
             raise UserError(_('Only transactions to invoice can be marked not chargeable (not '
                               'credits or retention).'))
         analytic, on_account = self.mapped('analytic_line_id'), self.mapped('on_account_id')
+        if 'reversal' in analytic.mapped('adjustment_kind'):
+            raise UserError(_('A reversal is invoiced with its adjustment: it cannot be marked not '
+                              'chargeable (mark the correction instead).'))
         for row in self.env['project.billing.ledger']._rows(analytic.ids, on_account.ids):
             if row['posted'] or row['written_off'] or row['credit_open']:
                 txn = analytic.browse(row['analytic_line_id']) if row['analytic_line_id'] \
