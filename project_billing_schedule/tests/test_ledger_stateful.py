@@ -246,15 +246,19 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def invoice_control_adds_up(self):
-        Control = self.env['project.invoice.control']
+        rows = self.env['project.invoice.control'].search_read(
+            [('contract_id', '=', self.contract.id), ('analytic_line_id', '!=', False)],
+            ['analytic_line_id', 'status', 'amount'])
+        by_txn = {}
+        for r in rows:
+            by_txn.setdefault(r['analytic_line_id'][0], []).append(r)
         for txn in self.txns():
-            rows = Control.search([('analytic_line_id', '=', txn.id)])
-            total = sum(rows.mapped('amount'))
+            parts = by_txn.get(txn.id, [])
+            total = sum(r['amount'] for r in parts)
             assert abs(total - txn.billing_amount) < CENT, (txn.name, total, txn.billing_amount)
-            if txn.invoice_status in ('to_invoice', 'in_proposal', 'invoiced') and not \
-                    rows.filtered(lambda r: r.status in ('credited', 'not_chargeable')):
-                part = sum(rows.filtered(lambda r: r.status in (
-                    'to_invoice', 'in_proposal', 'invoiced')).mapped('amount'))
+            if not [r for r in parts if r['status'] in ('credited', 'not_chargeable')]:
+                part = sum(r['amount'] for r in parts
+                           if r['status'] in ('to_invoice', 'in_proposal', 'invoiced'))
                 assert abs(part - txn.billing_amount) < CENT
 
     @invariant()
