@@ -26,6 +26,7 @@ class ProjectInvoiceProposalBuild(models.Model):
         another contract's work through this one)."""
         Analytic = self.env['account.analytic.line']
         OnAccount = self.env['project.on.account']
+        foreign = Analytic.browse()
         if transactions is None:
             domain = [('billing_contract_id', 'in', contracts.ids),
                       ('invoice_status', '=', 'to_invoice'), ('date', '<=', date_to),
@@ -33,7 +34,11 @@ class ProjectInvoiceProposalBuild(models.Model):
             if projects:
                 domain.append(('billing_project_id', 'in', projects.ids))
             transactions = Analytic.search(domain, order='date, id')
-        foreign = transactions.filtered(lambda t: t.billing_contract_id not in contracts)
+        elif transactions:
+            self.env.cr.execute('SELECT id FROM account_analytic_line WHERE id IN %s AND '
+                                'billing_contract_id IS DISTINCT FROM ALL(%s)',
+                                (tuple(transactions.ids), contracts.ids))
+            foreign = Analytic.browse([r[0] for r in self.env.cr.fetchall()])
         if foreign:
             raise UserError(_('Transaction "%s" belongs to %s, not to the contract being invoiced '
                               '(%s).') % (foreign[0].name, foreign[0].billing_contract_id.display_name

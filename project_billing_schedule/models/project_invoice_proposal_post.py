@@ -52,7 +52,11 @@ class ProjectInvoiceProposalPost(models.Model):
                 raise UserError(_('Funding source %s is %s: it is not invoiced.') % (
                     proposal.funding_source_id.display_name, proposal.funding_source_id.funding_type))
         self._check_credits_live()
-        credits = self.filtered(lambda p: p.line_ids.filtered('credited_line_id'))
+        # proposals with credit lines, without loading thousands of line records
+        self.env.cr.execute('SELECT DISTINCT proposal_id FROM project_invoice_proposal_line '
+                            'WHERE proposal_id IN %s AND credited_line_id IS NOT NULL',
+                            (tuple(self.ids),))
+        credits = self.browse([r[0] for r in self.env.cr.fetchall()])
         if credits:
             # serialized with retention releases of the same sources
             self.env.cr.execute('SELECT id FROM project_funding_source WHERE id IN %s ORDER BY id '
