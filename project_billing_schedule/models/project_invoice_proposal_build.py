@@ -36,7 +36,7 @@ class ProjectInvoiceProposalBuild(models.Model):
             transactions = Analytic.search(domain, order='date, id')
         elif transactions:
             self.env.cr.execute('SELECT id FROM account_analytic_line WHERE id IN %s AND '
-                                'billing_contract_id IS DISTINCT FROM ALL(%s)',
+                                '(billing_contract_id IS NULL OR billing_contract_id != ALL(%s))',
                                 (tuple(transactions.ids), contracts.ids))
             foreign = Analytic.browse([r[0] for r in self.env.cr.fetchall()])
         if foreign:
