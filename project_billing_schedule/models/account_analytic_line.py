@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..allocation import to_decimal
+from ..guards import refuse
 from ..billing_status import transaction_status
 
 INVOICE_STATUS = [
@@ -24,6 +25,9 @@ LEDGER_FIELDS = {'invoice_status', 'billing_excluded', 'marked_not_chargeable',
                  'proposal_price_edited', 'proposal_price_origin', 'proposal_price_origin_manual',
                  'adjusted_line_id', 'adjustment_kind', 'not_invoiceable_reason',
                  'sales_price_manual', 'chargeable'}
+# computed from the others: never written by a caller
+BILLING_DERIVED = {'billing_amount', 'billing_cost', 'billing_project_id', 'billing_contract_id',
+                   'billing_currency_id'}
 
 
 class AccountAnalyticLine(models.Model):
@@ -205,10 +209,10 @@ class AccountAnalyticLine(models.Model):
 
     @api.model
     def create(self, vals):
-        locked = LEDGER_FIELDS & set(k for k, v in vals.items() if v)
-        if locked:
-            raise UserError(_('%s of a project transaction follow its billing: they cannot be '
-                              'set by hand.') % ', '.join(sorted(locked)))
+        refuse(self, dict((k, v) for k, v in vals.items() if v), LEDGER_FIELDS, BILLING_DERIVED)
+        if (vals.get('sales_price') or vals.get('billing_type')) and not self.env.user._is_superuser() \
+                and not self.user_has_groups('project_billing_schedule.group_project_invoicing_user'):
+            raise UserError(_('Only project invoicing users set what a transaction is billed.'))
         line = super(AccountAnalyticLine, self).create(vals)
         line._update_billing()
         return line

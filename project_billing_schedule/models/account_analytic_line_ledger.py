@@ -3,7 +3,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 from ..billing_status import transaction_status
-from .account_analytic_line import IDENTITY_FIELDS, LEDGER_FIELDS, PRICING_FIELDS, VALUE_FIELDS
+from ..guards import refuse
+from .account_analytic_line import (BILLING_DERIVED, IDENTITY_FIELDS, LEDGER_FIELDS,
+                                    PRICING_FIELDS, VALUE_FIELDS)
 
 
 class AccountAnalyticLine(models.Model):
@@ -163,11 +165,7 @@ class AccountAnalyticLine(models.Model):
 
     @api.multi
     def write(self, vals):
-        locked = LEDGER_FIELDS & set(vals)
-        if locked:
-            raise UserError(_('%s of a project transaction follow its billing (the ledger, Adjust, '
-                              'Remove as not chargeable): they cannot be written.')
-                            % ', '.join(sorted(locked)))
+        refuse(self, vals, LEDGER_FIELDS, BILLING_DERIVED)
         if 'sales_price' in vals:
             self._check_invoicing_user(_('change what a transaction is billed'))
         if self.filtered(lambda l: l.adjustment_kind == 'reversal') and \

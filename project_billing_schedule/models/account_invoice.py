@@ -38,11 +38,23 @@ class AccountInvoice(models.Model):
             return _('Corrective invoice')
         return _('Credit note') if self.type in ('out_refund', 'in_refund') else _('Invoice')
 
+    @api.model
+    def create(self, vals):
+        proposal = self.env['project.invoice.proposal'].browse(vals.get('project_proposal_id'))
+        if proposal and (proposal.invoice_id or proposal.state not in ('draft', 'approved')):
+            raise UserError(_('Only the posting of invoice proposal %s creates its invoice.')
+                            % proposal.name)
+        return super(AccountInvoice, self).create(vals)
+
     @api.multi
     def write(self, vals):
         if 'project_proposal_id' in vals:
             raise UserError(_('The invoice proposal of an invoice is set when the proposal is '
                               'posted; it cannot be changed.'))
+        if vals.get('state', 'cancel') != 'cancel' and self.filtered(
+                lambda i: i.project_proposal_id.state == 'cancel'):
+            raise UserError(_('This invoice belonged to an invoice proposal cancelled with it: its '
+                              'transactions are invoiced by a new proposal, not by reopening it.'))
         return super(AccountInvoice, self).write(vals)
 
     def _write_project_proposal(self, proposal):
@@ -56,6 +68,11 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_invoice_open(self):
+        foreign = self.filtered(lambda i: i.project_proposal_id
+                                and i.project_proposal_id.invoice_id != i)
+        if foreign:
+            raise UserError(_('%s claims invoice proposal %s, which did not create it.') % (
+                foreign[0].display_name, foreign[0].project_proposal_id.name))
         refunds = self._project_refunds().filtered(lambda i: i.state == 'draft')
         Proposal = self.env['project.invoice.proposal']
         mirrors = [(refund, Proposal._credit_from_refund(refund)) for refund in refunds]
@@ -100,3 +117,38 @@ class AccountInvoice(models.Model):
                               'proposal instead of reopening this invoice.') % (
                 gone[0].display_name, gone[0].project_proposal_id.name))
         return super(AccountInvoice, self).action_invoice_draft()
+
+
+class AccountInvoiceLine(models.Model):
+    _inherit = 'account.invoice.line'
+
+    # what changes a validated project invoice's amounts
+    AMOUNT_FIELDS = {'price_unit', 'quantity', 'discount', 'invoice_line_tax_ids', 'product_id',
+                     'invoice_id', 'currency_id'}
+
+    def _check_project_invoice(self, fields):
+        if fields & self.AMOUNT_FIELDS and self.mapped('invoice_id').filtered(
+                lambda i: i.project_proposal_id and i.state != 'draft'):
+            raise UserError(_('The lines of a validated project invoice follow its invoice '
+                              'proposal: they cannot change.'))
+
+    @api.model
+    def create(self, vals):
+        self.browse()._check_project_invoice_id(vals.get('invoice_id'))
+        return super(AccountInvoiceLine, self).create(vals)
+
+    def _check_project_invoice_id(self, invoice_id):
+        invoice = self.env['account.invoice'].browse(invoice_id)
+        if invoice.project_proposal_id and invoice.state != 'draft':
+            raise UserError(_('The lines of a validated project invoice follow its invoice '
+                              'proposal: they cannot change.'))
+
+    @api.multi
+    def write(self, vals):
+        self._check_project_invoice(set(vals))
+        return super(AccountInvoiceLine, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        self._check_project_invoice(self.AMOUNT_FIELDS)
+        return super(AccountInvoiceLine, self).unlink()

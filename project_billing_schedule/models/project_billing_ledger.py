@@ -191,6 +191,12 @@ class ProjectBillingLedger(models.Model):
             return
         facts = self._facts(analytic_ids, on_account_ids)
         release = [key for key, shares in facts.items() if needs_unfreeze([s for _x, s in shares])]
+        if release:   # a reversal's shares are its original's, negated: never split anew
+            self.env.cr.execute("SELECT id FROM account_analytic_line WHERE id IN %s AND "
+                                "adjustment_kind = 'reversal'",
+                                (tuple([k[1] for k in release if k[0] == 'a'] or [0]),))
+            keep = set(('a', r[0]) for r in self.env.cr.fetchall())
+            release = [k for k in release if k not in keep]
         if release:
             self.env['project.funding.share']._delete_for(
                 [k[1] for k in release if k[0] == 'a'], [k[1] for k in release if k[0] == 'o'])
@@ -228,3 +234,14 @@ class ProjectBillingLedger(models.Model):
                                   'is %s: refused. (Was it credited and invoiced again? Cancel the '
                                   'newer document first.)') % (txn.name, posted,
                                                                source.display_name, share))
+
+    @api.model
+    def _check_limits(self, sources):
+        """No limited source has taken more than its limit."""
+        limited = sources.filtered('limit_amount')
+        consumed = self._consumed(limited.ids)
+        for source in limited:
+            if source.currency_id.compare_amounts(consumed.get(source.id) or 0.0,
+                                                  source.limit_amount) > 0:
+                raise UserError(_('%s would have taken %s of its funding limit of %s: refused.') % (
+                    source.display_name, consumed[source.id], source.limit_amount))

@@ -194,6 +194,14 @@ class ProjectContract(models.Model):
         return contract
 
     @api.multi
+    def write(self, vals):
+        if {'currency_id', 'company_id'} & set(vals) and self.env['project.invoice.proposal'].search(
+                [('contract_id', 'in', self.ids), ('state', '!=', 'cancel')], limit=1):
+            raise UserError(_('The currency and company of a contract that has invoice proposals '
+                              'cannot change: its shares and invoices are in its currency.'))
+        return super(ProjectContract, self).write(vals)
+
+    @api.multi
     def name_get(self):
         return [(c.id, '[%s] %s' % (c.code, c.name) if c.code and c.code != '/' else c.name)
                 for c in self]

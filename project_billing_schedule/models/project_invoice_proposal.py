@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..guards import refuse
+
 import psycopg2
 
 OPEN_STATES = ('draft', 'review', 'approved')
@@ -106,20 +108,27 @@ class ProjectInvoiceProposal(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get('state', 'draft') != 'draft' or vals.get('invoice_id') or \
-                vals.get('line_ids'):
-            raise UserError(_('An invoice proposal starts as an empty draft: its lines come from '
-                              'the transactions (create_invoice_proposals, Add transactions).'))
+        """A user creates an empty draft for a funding source of the
+        contract (and one of its projects); lines come from the ledger."""
+        refuse(self, vals, self.WORKFLOW_FIELDS - {'contract_id', 'project_id', 'funding_source_id',
+                                                   'transaction_type'} | {'line_ids'})
+        contract = self.env['project.contract'].browse(vals.get('contract_id'))
+        source = self.env['project.funding.source'].browse(vals.get('funding_source_id'))
+        project = self.env['project.project'].browse(vals.get('project_id'))
+        if source.contract_id != contract or (project and project.contract_id != contract):
+            raise UserError(_('The funding source and project of an invoice proposal belong to its '
+                              'contract.'))
+        return self._create_internal(vals)
+
+    def _create_internal(self, vals):
         if vals.get('name', '/') == '/':
-            vals['name'] = self.env['ir.sequence'].next_by_code('project.invoice.proposal') or '/'
+            vals = dict(vals, name=self.env['ir.sequence'].next_by_code(
+                'project.invoice.proposal') or '/')
         return super(ProjectInvoiceProposal, self).create(vals)
 
     @api.multi
     def write(self, vals):
-        locked = self.WORKFLOW_FIELDS & set(vals)
-        if locked:
-            raise UserError(_('%s of an invoice proposal change only through its workflow (submit, '
-                              'approve, reject, post, cancel).') % ', '.join(sorted(locked)))
+        refuse(self, vals, self.WORKFLOW_FIELDS)
         if 'line_ids' in vals and self.filtered(lambda p: p.state != 'draft'):
             raise UserError(_('Lines of an invoice proposal can only change while it is a draft.'))
         if 'date' in vals and self.filtered(lambda p: p.state != 'draft'):

@@ -130,7 +130,7 @@ class ProjectInvoiceProposalBuild(models.Model):
                     proposal = into
                 else:
                     contract_id, project_id, source_id, ttype = gkey
-                    proposal = self.with_context(proposal_batch=True).create({
+                    proposal = self._create_internal({
                         'contract_id': contract_id, 'project_id': project_id,
                         'funding_source_id': source_id, 'transaction_type': ttype,
                         'date': date or date_to,

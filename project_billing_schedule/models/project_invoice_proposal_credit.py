@@ -52,19 +52,30 @@ class ProjectInvoiceProposalCredit(models.Model):
         lines = self._creditable_lines(transactions, on_accounts, invoices, sources)
         self._check_not_adjusted(lines)
         if into:
+            foreign = lines.filtered(lambda l: l.proposal_id.contract_id != into.contract_id or (
+                into.project_id and l.proposal_id.project_id != into.project_id))
+            if foreign:
+                raise UserError(_('%s credits %s of %s only: "%s" belongs elsewhere.') % (
+                    into.name, into.funding_source_id.display_name,
+                    into.project_id.name or into.contract_id.display_name, foreign[0].name))
             lines = lines.filtered(lambda l: l.proposal_id.funding_source_id == into.funding_source_id)
         if not lines:
             raise UserError(_('None of these transactions is invoiced: there is nothing to credit.'))
         return self._create_credits(lines, reinvoice, date, into=into)
 
     def _check_not_adjusted(self, lines):
-        """An adjusted transaction is credited by its reversal already."""
+        """An adjusted transaction is credited by its reversal already; a
+        reversal is undone by adjusting its correction, not by a credit."""
+        txns = lines.mapped('analytic_line_id')
         adjusted = self.env['account.analytic.line'].search([
-            ('adjusted_line_id', 'in', lines.mapped('analytic_line_id').ids),
-            ('adjustment_kind', '=', 'reversal')], limit=1)
+            ('adjusted_line_id', 'in', txns.ids), ('adjustment_kind', '=', 'reversal')], limit=1)
         if adjusted:
             raise UserError(_('"%s" was adjusted (its reversal credits it): credit its correction '
                               'instead.') % adjusted.adjusted_line_id.name)
+        reversal = txns.filtered(lambda t: t.adjustment_kind == 'reversal')
+        if reversal:
+            raise UserError(_('"%s" reverses an adjusted transaction: it is not credited (adjust '
+                              'the correction instead).') % reversal[0].name)
 
     def _create_credits(self, lines, reinvoice, date, into=None, kind='credit'):
         groups = {}
@@ -88,7 +99,7 @@ class ProjectInvoiceProposalCredit(models.Model):
                 proposal = into
             else:
                 contract_id, project_id, source_id = gkey
-                proposal = self.create({
+                proposal = self._create_internal({
                     'contract_id': contract_id, 'project_id': project_id,
                     'funding_source_id': source_id, 'kind': kind, 'reinvoice': bool(reinvoice),
                     'date': date or fields.Date.context_today(self)})
@@ -118,6 +129,13 @@ class ProjectInvoiceProposalCredit(models.Model):
             raise UserError(_('%s is credited by %s%s: cancel that first.') % (
                 credits[0].credited_line_id.proposal_id.invoice_id.display_name, credit.name,
                 ' (%s)' % credit.invoice_id.display_name if credit.invoice_id else ''))
+        reversals = self.env['account.analytic.line'].search([
+            ('adjusted_line_id', 'in', proposals.mapped('line_ids.analytic_line_id').ids),
+            ('adjustment_kind', '=', 'reversal')], limit=1)
+        if reversals:
+            raise UserError(_('"%s" on this invoice was adjusted since (its reversal credits it): '
+                              'the invoice can no longer be cancelled.')
+                            % reversals.adjusted_line_id.name)
         for proposal in proposals.filtered('amount_retention'):
             outstanding = self._retention_outstanding_by_project(proposal.funding_source_id).get(
                 proposal.project_id.id or False, 0.0)
@@ -140,9 +158,11 @@ class ProjectInvoiceProposalCredit(models.Model):
                                          'with it and the ledger no longer counts it.')
                                   % proposal.invoice_id.display_name)
         proposals._sync_ledger()
-        # e.g. a credit note whose transactions were invoiced again since
-        self.env['project.billing.ledger']._check_bounds(*proposals._transaction_ids(),
-                                                         with_open=True)
+        # e.g. a credit note whose transactions were invoiced again since, or
+        # whose freed funding limit another transaction took meanwhile
+        Ledger = self.env['project.billing.ledger']
+        Ledger._check_bounds(*proposals._transaction_ids(), with_open=True)
+        Ledger._check_limits(proposals.mapped('funding_source_id'))
 
     @api.model
     def _credit_from_refund(self, refund):

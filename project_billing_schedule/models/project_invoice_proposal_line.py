@@ -14,6 +14,9 @@ PRICE_EDITABLE = ('hour', 'expense', 'item', 'fee')
 OPEN_STATES = ('draft', 'review', 'approved')
 # what a user may change on a draft line; the rest follows the ledger
 FREE_FIELDS = {'name', 'sequence', 'product_id'}
+# what a fee added on a proposal is given by
+FEE_FIELDS = FREE_FIELDS | {'proposal_id', 'project_id', 'quantity', 'sales_price',
+                            'transaction_type', 'amount'}
 
 
 class ProjectInvoiceProposalLine(models.Model):
@@ -84,6 +87,18 @@ class ProjectInvoiceProposalLine(models.Model):
             raise UserError(_('Fees can only be added to draft invoice proposals.'))
         if proposal.kind == 'retention_release':
             raise UserError(_('A retention release holds no fees.'))
+        other = set(k for k, v in vals.items() if v) & {
+            'funding_rule_id', 'invoice_line_id', 'reinvoice', 'share_percent'}
+        if other - {'share_percent'} or vals.get('share_percent', 100.0) != 100.0:
+            raise UserError(_('A fee is given by its description, product, project, quantity and '
+                              'price; %s follow from the ledger.') % ', '.join(sorted(other)))
+        # what a form sends besides (defaults of read-only columns) is not the caller's to set
+        vals = dict((k, v) for k, v in vals.items() if k in FEE_FIELDS)
+        project = self.env['project.project'].browse(vals.get('project_id'))
+        if project and (project.contract_id != proposal.contract_id or (
+                proposal.project_id and project != proposal.project_id)):
+            raise UserError(_('A fee on %s belongs to its project (%s).') % (
+                proposal.name, proposal.project_id.name or proposal.contract_id.display_name))
         vals = dict(vals, transaction_type='fee', amount=0.0)
         line = super(ProjectInvoiceProposalLine, self).create(vals)
         line._create_fee_transaction()

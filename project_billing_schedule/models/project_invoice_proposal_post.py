@@ -53,9 +53,9 @@ class ProjectInvoiceProposalPost(models.Model):
                     proposal.funding_source_id.display_name, proposal.funding_source_id.funding_type))
         self._check_credits_live()
         # proposals with credit lines, without loading thousands of line records
-        self.env.cr.execute('SELECT DISTINCT proposal_id FROM project_invoice_proposal_line '
-                            'WHERE proposal_id IN %s AND credited_line_id IS NOT NULL',
-                            (tuple(self.ids),))
+        self.env.cr.execute("SELECT DISTINCT proposal_id FROM project_invoice_proposal_line "
+                            "WHERE proposal_id IN %s AND (credited_line_id IS NOT NULL OR "
+                            "(transaction_type = 'retention' AND amount > 0))", (tuple(self.ids),))
         credits = self.browse([r[0] for r in self.env.cr.fetchall()])
         if credits:
             # serialized with retention releases of the same sources
@@ -99,12 +99,15 @@ class ProjectInvoiceProposalPost(models.Model):
                 [proposal._create_invoice(accounts, links).id for proposal in self])
         invoices.recompute()
         self._link_invoice_lines(links)
+        # each proposal claims its invoice before it is validated (validation
+        # refuses an invoice that claims a proposal which did not create it)
+        for proposal, invoice in zip(self, invoices):
+            proposal._write_workflow({'invoice_id': invoice.id})
         # validated in batches: Odoo 11 rereads every invoice of the recordset
         # after each invoice's writes (n invoices cost about n^2)
         for start in range(0, len(invoices), self._post_batch):
             invoices[start:start + self._post_batch].action_invoice_open()
-        for proposal, invoice in zip(self, invoices):
-            proposal._write_workflow({'state': 'posted', 'invoice_id': invoice.id})
+        self._write_workflow({'state': 'posted'})
         self._after_post()
         return True
 

@@ -46,11 +46,16 @@ class ProjectInvoiceProposalRetention(models.Model):
             base = sum(lines.filtered(lambda l: not l.credited_line_id).mapped('amount'))
             pct = proposal.funding_source_id.retention_percent
             existing = proposal.line_ids.filtered(lambda l: l.transaction_type == 'retention')
-            if settle:   # what was approved stays; only the give-backs are settled
-                wanted.update((False, (l.name, l.amount)) for l in existing
-                              if not l.credited_line_id)
-            elif pct and base > 0:
-                wanted[False] = (_('Retention %s %%') % pct, -currency.round(base * pct / 100.0))
+            if settle:   # what was approved stays; what it gives back, no more than is withheld
+                wanted.update((False, (l.name, min(l.amount, proposal._retention_available())
+                                       if l.amount > 0 else l.amount))
+                              for l in existing if not l.credited_line_id)
+            elif pct and base:
+                # a negative base (a reversal, a deduction) gives its retention back
+                amount = -currency.round(base * pct / 100.0)
+                if amount > 0:
+                    amount = min(amount, proposal._retention_available())
+                wanted[False] = (_('Retention %s %%') % pct, amount)
             for original in lines.mapped('credited_line_id.proposal_id'):
                 kept = original.line_ids.filtered(
                     lambda l: l.transaction_type == 'retention' and not l.credited_line_id)
@@ -98,19 +103,24 @@ class ProjectInvoiceProposalRetention(models.Model):
         """, (self.id, done, credit.id))
         before, given = self.env.cr.fetchone()
         amount = -currency.round(retained * (before + now) / base) - given
-        # still withheld for this source and project, less what other credits
-        # not yet posted give back
+        return currency.round(max(0.0, min(amount, self._retention_available(credit))))
+
+    def _retention_available(self, giver=None):
+        """What is still withheld from this proposal's source on its project,
+        less what other proposals not yet posted give back: the most that
+        `giver` (default: this proposal) may give back."""
+        giver = giver or self
         self.env.cr.execute("""
             SELECT COALESCE(SUM(l.amount), 0) FROM project_invoice_proposal_line l
               JOIN project_invoice_proposal p ON p.id = l.proposal_id
-             WHERE l.transaction_type = 'retention' AND l.credited_line_id IS NOT NULL
+             WHERE l.transaction_type = 'retention' AND l.amount > 0
                AND p.funding_source_id = %s AND p.project_id IS NOT DISTINCT FROM %s
                AND p.id != %s AND p.state IN ('draft', 'review', 'approved')
-        """, (self.funding_source_id.id, self.project_id.id or None, credit.id))
+        """, (self.funding_source_id.id, self.project_id.id or None, giver.id))
         pending = self.env.cr.fetchone()[0]
         outstanding = self._retention_outstanding_by_project(self.funding_source_id).get(
             self.project_id.id or False, 0.0)
-        return currency.round(max(0.0, min(amount, outstanding - pending)))
+        return max(0.0, outstanding - pending)
 
     def _check_no_release_pending(self):
         """Posting a credit that gives retention back while a release of that
@@ -118,6 +128,9 @@ class ProjectInvoiceProposalRetention(models.Model):
         for proposal in self:
             originals = proposal.line_ids.filtered('credited_line_id').mapped(
                 'credited_line_id.proposal_id').filtered('amount_retention')
+            if proposal.line_ids.filtered(lambda l: l.transaction_type == 'retention'
+                                          and l.amount > 0 and not l.credited_line_id):
+                originals |= proposal   # it gives retention of its own project back
             for original in originals:
                 pending = self.search([
                     ('kind', '=', 'retention_release'), ('state', 'in', ('draft', 'review', 'approved')),
@@ -187,7 +200,7 @@ class ProjectInvoiceProposalRetention(models.Model):
                                           need, ', '.join(_('%s is %s %% complete') % (
                                               p.name, round(pct, 1)) for p, pct in short)))
                         continue
-                    proposal = self.create({'contract_id': contract.id, 'project_id': project_id,
+                    proposal = self._create_internal({'contract_id': contract.id, 'project_id': project_id,
                                             'funding_source_id': source.id,
                                             'kind': 'retention_release', 'date': date})
                     Line._create_internal({

@@ -4,9 +4,13 @@ from odoo.tools import float_compare
 
 from ..allocation import allocate, to_decimal
 from ..billing_status import transaction_status
+from ..guards import refuse
 
 # ledger status -> on-account status (a complete milestone "to invoice" is ready)
 STATUS = {'to_invoice': 'ready'}
+# written by the ledger and Mark complete only
+OA_LOCKED = {'status', 'is_complete', 'marked_not_chargeable', 'not_invoiceable_reason',
+             'completed_uid', 'completed_date'}
 
 
 class ProjectOnAccount(models.Model):
@@ -125,6 +129,7 @@ class ProjectOnAccount(models.Model):
     def create(self, vals):
         vals = dict(vals)
         vals.pop('status', None)  # derived (see _write_status)
+        refuse(self, dict((k, v) for k, v in vals.items() if v), OA_LOCKED)
         if vals.get('kind') in ('prepayment', 'deduction'):
             vals['is_complete'] = True  # nothing to complete: invoiceable at once
         record = super(ProjectOnAccount, self).create(vals)
@@ -169,9 +174,7 @@ class ProjectOnAccount(models.Model):
         if locked and self.mapped('funding_share_ids'):
             raise UserError(_('An on-account transaction that is proposed or invoiced cannot change '
                               '(credit it and add a new one instead).'))
-        if 'status' in vals or 'is_complete' in vals:
-            raise UserError(_('The status of an on-account transaction follows its billing: use '
-                              'Mark complete, the proposals and credit notes.'))
+        refuse(self, vals, OA_LOCKED)
         return super(ProjectOnAccount, self).write(vals)
 
     @api.multi

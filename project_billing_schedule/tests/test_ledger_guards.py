@@ -13,17 +13,22 @@ class TestLedgerGuards(LedgerCase):
         customer = self.by_partner(proposals, self.customer).sudo(self.pi_user)
         for vals in ({'state': 'draft'}, {'invoice_id': False}, {'funding_source_id': self.src_grant.id},
                      {'state': 'approved'}):
-            with self.assertRaisesRegex(UserError, 'change only through its workflow'):
+            with self.assertRaisesRegex(UserError, 'not by hand'):
                 customer.write(vals)
         with self.assertRaisesRegex(UserError, 'cannot be changed'):
             customer.invoice_id.write({'project_proposal_id': False})
-        with self.assertRaisesRegex(UserError, 'starts as an empty draft'):
+        with self.assertRaisesRegex(UserError, 'not by hand'):
             self.Proposal.create({'contract_id': self.contract.id, 'state': 'posted',
                                   'funding_source_id': self.src_customer.id})
         for vals in ({'adjustment_kind': 'reversal'}, {'invoice_status': 'to_invoice'},
-                     {'billing_excluded': True}):
-            with self.assertRaisesRegex(UserError, 'follow its billing'):
+                     {'billing_excluded': True}, {'billing_amount': 1.0},
+                     {'billing_project_id': False}):
+            with self.assertRaisesRegex(UserError, 'not by hand'):
                 hours.sudo(self.pi_user).write(vals)
+        with self.assertRaisesRegex(UserError, 'not by hand'):
+            customer.write({'amount_total': 1.0})
+        with self.assertRaisesRegex(UserError, 'not by hand'):
+            customer.write({'partner_id': self.grant.id})
         self.assertEqual(hours.invoice_status, 'invoiced')
 
     def test_retention_credited_after_its_release(self):
@@ -143,3 +148,117 @@ class TestLedgerGuards(LedgerCase):
         self.post_all()
         with self.assertRaisesRegex(UserError, 'invoiced to the project customer'):
             bill.action_invoice_cancel()
+
+    def test_derived_and_foreign_values_refused(self):
+        OnAccount = self.env['project.on.account'].sudo(self.pi_user)
+        with self.assertRaisesRegex(UserError, 'not by hand'):
+            OnAccount.create({'project_id': self.project.id, 'kind': 'prepayment', 'name': 'P',
+                              'fixed_amount': 100.0, 'amount': 7777.0})
+        prepay = OnAccount.create({'project_id': self.project.id, 'kind': 'prepayment',
+                                   'name': 'P', 'fixed_amount': 100.0})
+        for vals in ({'amount': 7777.0}, {'status': 'invoiced'}, {'marked_not_chargeable': True}):
+            with self.assertRaisesRegex(UserError, 'not by hand'):
+                prepay.write(vals)
+        other = self.env['project.contract'].create({'name': 'Other', 'partner_id': self.grant.id})
+        other_project = self.env['project.project'].create({
+            'name': 'Other T&M', 'project_invoice_type': 'time_material', 'contract_id': other.id})
+        with self.assertRaisesRegex(UserError, 'belong to its contract'):
+            self.Proposal.sudo(self.pi_user).create({
+                'contract_id': self.contract.id, 'funding_source_id': other.funding_source_ids.id})
+        draft = self.Proposal.sudo(self.pi_user).create({
+            'contract_id': self.contract.id, 'funding_source_id': self.src_customer.id,
+            'project_id': self.project.id})
+        with self.assertRaisesRegex(UserError, 'belongs to its project'):
+            self.env['project.invoice.proposal.line'].sudo(self.pi_user).create({
+                'proposal_id': draft.id, 'name': 'Fee', 'quantity': 1.0, 'sales_price': 500.0,
+                'project_id': other_project.id})
+        worker = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Worker', 'login': 'worker_guards',
+            'groups_id': [(6, 0, [self.env.ref('project.group_project_user').id,
+                                  self.env.ref('hr_timesheet.group_hr_timesheet_user').id])]})
+        with self.assertRaisesRegex(UserError, 'Only project invoicing users'):
+            self.env['account.analytic.line'].sudo(worker).create({
+                'name': 'Mine', 'project_id': self.project.id, 'unit_amount': 1.0,
+                'billing_type': 'fee', 'sales_price': 5000.0})
+
+    def test_invoices_claim_only_their_own_proposal(self):
+        proposals = self.post_all() if self.timesheet(1.0) else None
+        customer = self.by_partner(proposals, self.customer)
+        refund_vals = {'type': 'out_refund', 'partner_id': self.customer.id,
+                       'refund_invoice_id': customer.invoice_id.id}
+        with self.assertRaisesRegex(UserError, 'Only the posting of invoice proposal'):
+            self.env['account.invoice'].create(dict(refund_vals, project_proposal_id=customer.id))
+        with self.assertRaisesRegex(UserError, 'cannot change'):
+            customer.invoice_id.invoice_line_ids[:1].price_unit = 1.0
+        self.sale_journal_cancellable()
+        customer.invoice_id.action_invoice_cancel()
+        with self.assertRaisesRegex(UserError, 'not by reopening it'):
+            customer.invoice_id.write({'state': 'draft'})
+
+    def test_adjust_credits_each_funder_what_it_was_billed(self):
+        self.src_grant.limit_amount = 300.0
+        self.rule.unlink()
+        Rule = self.env['project.funding.rule']
+        for seq, source in ((10, self.src_grant), (20, self.src_customer)):
+            Rule.create({'contract_id': self.contract.id, 'name': source.partner_id.name,
+                         'sequence': seq, 'allocation_ids': [
+                             (0, 0, {'source_id': source.id, 'percent': 100.0, 'is_rounding': True})]})
+        hours = self.timesheet(10.0)
+        self.post_all()
+        self.assertEqual(self.ledger(hours), {self.src_grant: (300.0, 300.0),
+                                              self.src_customer: (700.0, 700.0)})
+        proposals = hours._adjust(0.0, hours.sales_price)
+        proposals.action_post()
+        self.assertEqual(sorted(proposals.mapped('amount_total')), [-700.0, -300.0])
+        # the original's invoices cannot be cancelled now, nor the reversal credited
+        self.sale_journal_cancellable()
+        original = self.Proposal.search([('line_ids.analytic_line_id', '=', hours.id),
+                                         ('state', '=', 'posted')])
+        with self.assertRaisesRegex(UserError, 'was adjusted since'):
+            original[0].invoice_id.action_invoice_cancel()
+        reversal = self.env['account.analytic.line'].search([('adjusted_line_id', '=', hours.id),
+                                                             ('adjustment_kind', '=', 'reversal')])
+        with self.assertRaisesRegex(UserError, 'is not credited'):
+            self.Proposal._propose_credit(reversal)
+        # a cancelled corrective draft keeps the reversal's split
+        self.assertEqual(self.ledger(reversal), {self.src_grant: (-300.0, -300.0),
+                                                 self.src_customer: (-700.0, -700.0)})
+
+    def test_adjust_gives_retention_back(self):
+        self.rule.allocation_ids.filtered(lambda a: a.source_id == self.src_grant).unlink()
+        self.rule.allocation_ids.percent = 100.0
+        self.src_customer.retention_percent = 10.0
+        hours = self.timesheet(7.0)
+        self.assertEqual(self.post_all().amount_total, 630.0)
+        corrective = hours._adjust(0.0, hours.sales_price)
+        self.assertEqual((corrective.amount_total, corrective.amount_retention), (-630.0, 70.0))
+        corrective.action_post()
+        self.assertEqual(self.src_customer._retention_outstanding(), 0.0)
+
+    def test_crediting_into_another_projects_draft_is_refused(self):
+        other = self.env['project.project'].create({
+            'name': 'Second T&M', 'project_invoice_type': 'time_material',
+            'contract_id': self.contract.id})
+        first, second = self.timesheet(1.0), self.timesheet(1.0, project=other)
+        self.post_all()
+        draft = self.Proposal._propose_credit(first, sources=self.src_customer)
+        with self.assertRaisesRegex(UserError, 'belongs elsewhere'):
+            self.Proposal._propose_credit(second, into=draft)
+
+    def test_limit_kept_when_a_credit_note_is_cancelled(self):
+        self.sale_journal_cancellable()
+        self.src_grant.limit_amount = 300.0
+        a = self.timesheet(10.0)
+        self.post_all()                                       # the grant is full
+        credit = self.Proposal._propose_credit(a, sources=self.src_grant)
+        credit.action_post()                                  # 300 freed for good
+        self.timesheet(10.0, date='2026-03-05')
+        self.post_all()                                       # another 300 to the grant
+        with self.assertRaisesRegex(UserError, 'of its funding limit of 300.0'):
+            credit.invoice_id.action_invoice_cancel()
+
+    def test_contract_currency_is_kept_once_invoiced(self):
+        self.timesheet(1.0)
+        self.post_all()
+        with self.assertRaisesRegex(UserError, 'cannot change'):
+            self.contract.currency_id = self.env.ref('base.EUR')

@@ -310,7 +310,8 @@ class TestProposalPosting(ProposalCase):
         hours = self.timesheet(1.0)
         proposals = self.propose()
         customer = self.by_partner(proposals, self.customer)
-        twin = customer.copy({'line_ids': []})
+        twin = customer._create_internal({'contract_id': customer.contract_id.id,
+                                         'funding_source_id': customer.funding_source_id.id})
         self.env['project.invoice.proposal.line']._create_bulk(twin, [{
             'transaction_type': 'hour', 'analytic_line_id': hours.id, 'name': 'twin',
             'product_id': self.hour_product.id,
