@@ -16,11 +16,10 @@ def ledger_sql(share_filter='TRUE', line_filter='TRUE'):
     return """
         WITH s AS (
             SELECT COALESCE(s0.analytic_line_id, -s0.on_account_id) AS txn,
-                   MIN(s0.analytic_line_id) AS analytic_line_id,
-                   MIN(s0.on_account_id) AS on_account_id, s0.source_id,
+                   s0.analytic_line_id, s0.on_account_id, s0.source_id,
                    MIN(s0.contract_id) AS contract_id, SUM(s0.amount) AS share
               FROM project_funding_share s0 WHERE %s
-             GROUP BY 1, s0.source_id
+             GROUP BY s0.analytic_line_id, s0.on_account_id, s0.source_id
         ), g AS (
             SELECT COALESCE(l.analytic_line_id, -l.on_account_id) AS txn,
                    p.funding_source_id AS source_id,
@@ -98,7 +97,8 @@ class ProjectBillingLedger(models.Model):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("""
             CREATE VIEW project_billing_ledger AS (
-                SELECT row_number() OVER (ORDER BY x.txn, x.source_id) AS id, x.*,
+                SELECT ((CASE WHEN x.txn > 0 THEN x.txn * 2 ELSE 1 - x.txn * 2 END)::bigint
+                        * 100000000 + x.source_id) AS id, x.*,
                        CASE WHEN x.funding_type = 'internal' OR x.written_off THEN 0
                             ELSE x.share - x.posted - x.open END AS due
                   FROM (%s) x)""" % ledger_sql())

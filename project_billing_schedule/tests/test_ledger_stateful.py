@@ -171,12 +171,18 @@ class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
             invoice.refund_invoice_ids.filtered(lambda r: r.state == 'draft').action_invoice_open()
         self.attempt(refund, 'refund')
 
-    @precondition(lambda self: self.has(status='invoiced') or self.has(status='to_invoice'))
-    @rule(i=st.integers(0, 30), grant=st.booleans(), reinvoice=st.booleans())
-    def credit_source(self, i, grant, reinvoice):
-        txn = self.pick(self.txns([('invoice_status', 'in', ('invoiced', 'to_invoice'))]), i)
-        if txn:
-            source = self.grant if grant else self.customer
+    def credited_candidates(self):
+        """(transaction, source) pairs with something invoiced to credit."""
+        rows = self.env['project.billing.ledger'].search(
+            [('contract_id', '=', self.contract.id), ('posted', '!=', 0)])
+        return [(r.analytic_line_id, r.source_id) for r in rows if r.analytic_line_id]
+
+    @precondition(lambda self: self.has(['posted']))
+    @rule(i=st.integers(0, 30), reinvoice=st.booleans())
+    def credit_source(self, i, reinvoice):
+        pair = self.pick(self.credited_candidates(), i)
+        if pair:
+            txn, source = pair
             self.attempt(lambda: self.Proposal._propose_credit(
                 txn, reinvoice=reinvoice, sources=source).action_post(), 'credit')
 
