@@ -25,8 +25,6 @@ from decimal import Decimal
 Share = namedtuple('Share', 'amount internal on_hold posted open open_lines written_off '
                             'posted_lines')
 
-STATUSES = ('not_chargeable', 'to_invoice', 'in_proposal', 'invoiced', 'credited')
-
 
 def _d(value):
     return Decimal(repr(float(value or 0.0)))

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
-from ..billing_status import Share, needs_unfreeze, share_due, transaction_status
+from ..billing_status import Share, needs_unfreeze, share_due
 
 OPEN = "('draft', 'review', 'approved')"
 
@@ -207,10 +207,6 @@ class ProjectBillingLedger(models.Model):
         shares = dict((key, [s for _x, s in v]) for key, v in facts.items())
         self.env['account.analytic.line']._write_status(analytic_ids, shares)
         self.env['project.on.account']._write_status(on_account_ids, shares)
-
-    @api.model
-    def _status_of(self, key, shares, excluded):
-        return transaction_status(shares.get(key, []), excluded)
 
     @api.model
     def _internal_reason(self):

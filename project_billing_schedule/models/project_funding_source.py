@@ -1,6 +1,5 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
 
 
 class ProjectFundingSource(models.Model):
@@ -65,11 +64,6 @@ class ProjectFundingSource(models.Model):
             raise UserError(_('A funding source that pays proposed or invoiced transactions '
                               'cannot be deleted.'))
         return super(ProjectFundingSource, self).unlink()
-
-    def _over_limit(self, amount):
-        self.ensure_one()
-        return bool(self.limit_amount) and float_compare(
-            amount, self.limit_amount, precision_rounding=self.currency_id.rounding) > 0
 
     def _retention_outstanding(self):
         """Retained on posted invoices, less what credits gave back and

@@ -82,11 +82,6 @@ class ProjectProject(models.Model):
         return result
 
     @api.multi
-    def _billing_schedule_total(self):
-        self.ensure_one()
-        return sum(self.on_account_ids.filtered(lambda o: o.kind == 'milestone').mapped('amount'))
-
-    @api.multi
     def action_view_transactions(self):
         self.ensure_one()
         action = self.env.ref('project_billing_schedule.action_project_transactions').read()[0]
