@@ -23,6 +23,28 @@ EXAMPLES = int(os.environ.get('LEDGER_EXAMPLES', '100'))
 OPEN = ('draft', 'review', 'approved')
 
 
+# preconditions as named functions: hypothesis describes them by name (a
+# lambda's description is read from the source file)
+def has_draft(machine):
+    return machine.has(['draft'])
+
+
+def has_open(machine):
+    return machine.has(OPEN)
+
+
+def has_posted(machine):
+    return machine.has(['posted'])
+
+
+def has_invoiced(machine):
+    return machine.has(status='invoiced')
+
+
+def has_not_chargeable(machine):
+    return machine.has(status='not_chargeable')
+
+
 class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
     case = None    # the running test case: env, contract, sources
     done = Counter()   # actions that changed something, over all examples
@@ -102,7 +124,7 @@ class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
         if status in ('to_invoice', 'not_chargeable') and not txn.funding_share_ids:
             assert done, 'a transaction not yet proposed could not be edited'
 
-    @precondition(lambda self: self.has(['draft']))
+    @precondition(has_draft)
     @rule(i=st.integers(0, 30), price=st.sampled_from([80.0, 99.99, 110.0, 123.45]))
     def change_price(self, i, price):
         lines = self.proposals(['draft']).mapped('line_ids').filtered(
@@ -122,7 +144,7 @@ class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
     def propose(self):
         self.attempt(lambda: self.Proposal._propose(self.contract, date_to='2026-12-31'), 'propose')
 
-    @precondition(lambda self: self.has(['draft']))
+    @precondition(has_draft)
     @rule(i=st.integers(0, 30), not_chargeable=st.booleans())
     def remove_line(self, i, not_chargeable):
         lines = self.proposals(['draft']).mapped('line_ids').filtered(
@@ -133,21 +155,21 @@ class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
             self.attempt(lambda: self.env['project.invoice.proposal.remove'].create({
                 'line_ids': [(6, 0, line.ids)], 'mode': mode}).action_remove(), mode)
 
-    @precondition(lambda self: self.has(['draft']))
+    @precondition(has_draft)
     @rule(i=st.integers(0, 30))
     def post(self, i):
         proposal = self.pick(self.proposals(['draft']), i)
         if proposal:
             self.attempt(proposal.action_post, 'post')
 
-    @precondition(lambda self: self.has(OPEN))
+    @precondition(has_open)
     @rule(i=st.integers(0, 30))
     def cancel_proposal(self, i):
         proposal = self.pick(self.proposals(OPEN), i)
         if proposal:
             assert self.attempt(proposal.action_cancel, 'cancel proposal')
 
-    @precondition(lambda self: self.has(['posted']))
+    @precondition(has_posted)
     @rule(i=st.integers(0, 30))
     def cancel_invoice(self, i):
         proposal = self.pick(self.proposals(['posted']), i)
@@ -155,7 +177,7 @@ class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
             if self.attempt(proposal.invoice_id.action_invoice_cancel, 'cancel invoice'):
                 assert proposal.state == 'cancel'
 
-    @precondition(lambda self: self.has(['posted']))
+    @precondition(has_posted)
     @rule(i=st.integers(0, 30), mode=st.sampled_from(['refund', 'cancel', 'modify']))
     def refund_invoice(self, i, mode):
         proposal = self.pick(self.proposals(['posted']).filtered(
@@ -177,7 +199,7 @@ class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
             [('contract_id', '=', self.contract.id), ('posted', '!=', 0)])
         return [(r.analytic_line_id, r.source_id) for r in rows if r.analytic_line_id]
 
-    @precondition(lambda self: self.has(['posted']))
+    @precondition(has_posted)
     @rule(i=st.integers(0, 30), reinvoice=st.booleans())
     def credit_source(self, i, reinvoice):
         pair = self.pick(self.credited_candidates(), i)
@@ -186,14 +208,14 @@ class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
             self.attempt(lambda: self.Proposal._propose_credit(
                 txn, reinvoice=reinvoice, sources=source).action_post(), 'credit')
 
-    @precondition(lambda self: self.has(status='invoiced'))
+    @precondition(has_invoiced)
     @rule(i=st.integers(0, 30), hours=st.sampled_from([0.0, 2.0, 12.0]))
     def adjust(self, i, hours):
         txn = self.pick(self.txns([('invoice_status', '=', 'invoiced')]), i)
         if txn:
             self.attempt(lambda: txn._adjust(hours, txn.sales_price), 'adjust')
 
-    @precondition(lambda self: self.has(['draft']))
+    @precondition(has_draft)
     @rule(i=st.integers(0, 30), price=st.sampled_from([40.0, 250.0]))
     def add_fee(self, i, price):
         proposal = self.pick(self.proposals(['draft']).filtered(lambda p: p.kind == 'invoice'), i)
@@ -207,7 +229,7 @@ class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
         taken = self.env['project.billing.ledger']._consumed(self.grant.ids).get(self.grant.id) or 0.0
         self.grant.limit_amount = taken + room if room else 0.0
 
-    @precondition(lambda self: self.has(['draft']))
+    @precondition(has_draft)
     @rule(i=st.integers(0, 30), j=st.integers(0, 30))
     def credit_into_draft(self, i, j):
         txn = self.pick(self.txns([('invoice_status', '=', 'invoiced')]), i)
@@ -219,7 +241,7 @@ class LedgerMachine(LedgerInvariants, RuleBasedStateMachine):
     def release_retention(self):
         self.Proposal._propose_retention_release(self.contract, '2026-12-31', explicit=False)
 
-    @precondition(lambda self: self.has(status='not_chargeable'))
+    @precondition(has_not_chargeable)
     @rule(i=st.integers(0, 30))
     def mark_chargeable(self, i):
         txn = self.pick(self.txns([('marked_not_chargeable', '=', True)]), i)
