@@ -3,12 +3,12 @@
     'summary': 'Register vendor invoices on arrival (interim posting with an '
                'approver), match them to purchase orders from the invoice pool '
                'and post the real bill, reversing the interim posting',
-    'version': '11.0.1.0.0',
+    'version': '11.0.2.0.0',
     'category': 'Accounting',
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
     'license': 'LGPL-3',
-    'depends': ['purchase', 'account_invoicing'],
+    'depends': ['purchase', 'account_invoicing', 'mail'],
     'data': [
         'security/project_invoice_pool_security.xml',
         'security/ir.model.access.csv',
@@ -20,6 +20,8 @@
         'views/account_invoice_views.xml',
         'views/res_partner_views.xml',
         'views/res_config_settings_views.xml',
+        'views/pending_check_views.xml',
+        'views/match_views.xml',
         'views/menus.xml',
     ],
     'demo': [

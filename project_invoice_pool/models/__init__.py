@@ -4,5 +4,12 @@ from . import account_journal
 from . import account_chart_template
 from . import account_invoice_register
 from . import account_invoice_register_line
+from . import account_invoice_register_line_post
+from . import account_invoice_register_line_pool
+from . import match_tolerance
+from . import account_invoice_match_line
+from . import account_invoice_matching
 from . import account_invoice
+from . import account_move
+from . import pending_check
 from . import res_partner

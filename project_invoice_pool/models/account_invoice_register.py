@@ -68,6 +68,19 @@ class AccountInvoiceRegister(models.Model):
         return super(AccountInvoiceRegister, self).create(vals)
 
     @api.multi
+    def write(self, vals):
+        if 'state' in vals:
+            raise UserError(_('The state of an invoice register follows Post and Cancel.'))
+        if {'journal_id', 'company_id', 'date'} & set(vals) and self.filtered(
+                lambda r: r.state != 'draft'):
+            raise UserError(_('The journal, company and date of a posted invoice register cannot '
+                              'change.'))
+        return super(AccountInvoiceRegister, self).write(vals)
+
+    def _write_state(self, state):
+        return super(AccountInvoiceRegister, self).write({'state': state})
+
+    @api.multi
     def unlink(self):
         if self.filtered(lambda r: r.state != 'draft' or r.line_ids.mapped('move_id')):
             raise UserError(_('Only draft invoice registers that were never posted can be deleted.'))
@@ -82,7 +95,7 @@ class AccountInvoiceRegister(models.Model):
             if not register.line_ids:
                 raise UserError(_('Invoice register %s has no lines to post.') % register.name)
         self.mapped('line_ids')._post()
-        self.write({'state': 'posted'})
+        self._write_state('posted')
         for register in self:
             register.message_post(body=_('Posted %d entries to the invoice pool.') % len(register.line_ids))
         return True
@@ -98,13 +111,15 @@ class AccountInvoiceRegister(models.Model):
                 'These entries already have a posted vendor bill; cancel the '
                 'bill first:\n%s') % '\n'.join(invoiced.mapped('display_name')))
         lines.filtered(lambda l: l.pool_state == 'in_pool').action_cancel()
-        lines.filtered(lambda l: l.pool_state == 'draft').write({'pool_state': 'cancelled'})
-        return self.write({'state': 'cancel'})
+        lines.filtered(lambda l: l.pool_state == 'draft')._write_pool({'pool_state': 'cancelled'})
+        self._write_state('cancel')
+        return True
 
     @api.multi
     def action_draft(self):
         if self.mapped('line_ids.move_id'):
             raise UserError(_('A register that was posted cannot return to draft; '
                               'create a new register instead.'))
-        self.mapped('line_ids').write({'pool_state': 'draft'})
-        return self.write({'state': 'draft'})
+        self.mapped('line_ids')._write_pool({'pool_state': 'draft'})
+        self._write_state('draft')
+        return True

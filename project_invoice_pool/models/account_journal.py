@@ -103,7 +103,7 @@ class AccountJournal(models.Model):
         })
 
     @api.model
-    def create_invoice_register_journals(self):
+    def _create_invoice_register_journals(self):
         """One invoice register per company that has a chart of accounts
         (called on install; companies charted later get theirs from
         account.chart.template.generate_journals)."""
