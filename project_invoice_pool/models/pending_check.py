@@ -66,9 +66,10 @@ class PendingAccountCheck(models.Model):
               LEFT JOIN account_invoice_register_line e ON e.id = m.register_line_id
              WHERE l.account_id IN %s AND l.company_id = %s AND m.state = 'posted'
                AND l.date <= %s""", (tuple(accounts.ids), company.id, date))
+        rows = self.env.cr.fetchall()   # before any ORM read reuses the cursor
         rounding = company.currency_id.rounding
         balance, per_entry, lines = 0.0, {}, []
-        for line_id, amount, entry_id, interim in self.env.cr.fetchall():
+        for line_id, amount, entry_id, interim in rows:
             balance += amount
             if entry_id:
                 posted, events = per_entry.get(entry_id, (0.0, 0))
