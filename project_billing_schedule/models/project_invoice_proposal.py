@@ -3,8 +3,6 @@ from odoo.exceptions import AccessError, UserError
 
 from ..guards import refuse
 
-import psycopg2
-
 OPEN_STATES = ('draft', 'review', 'approved')
 
 
@@ -229,10 +227,11 @@ class ProjectInvoiceProposal(models.Model):
         or edit waits its turn; refused at once when another user holds one."""
         if not self.ids:
             return
-        try:
-            self.env.cr.execute('SELECT id FROM project_invoice_proposal WHERE id IN %s '
-                                'FOR UPDATE NOWAIT', (tuple(self.ids),))
-        except psycopg2.OperationalError:
+        # SKIP LOCKED, not NOWAIT: a busy row is told apart without an SQL
+        # error, which would abort the transaction (and the translated message)
+        self.env.cr.execute('SELECT id FROM project_invoice_proposal WHERE id IN %s '
+                            'ORDER BY id FOR UPDATE SKIP LOCKED', (tuple(self.ids),))
+        if len(self.env.cr.fetchall()) < len(set(self.ids)):
             raise UserError(_('Another user is working on these invoice proposals right now. Try '
                               'again in a moment.'))
         self.invalidate_cache(['state'], self.ids)

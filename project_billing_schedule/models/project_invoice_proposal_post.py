@@ -2,8 +2,6 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-import psycopg2
-
 from .project_invoice_proposal_line import LINE_TYPES
 
 
@@ -21,12 +19,15 @@ class ProjectInvoiceProposalPost(models.Model):
         self._lock()
         for table, column in (('account_analytic_line', 'analytic_line_id'),
                               ('project_on_account', 'on_account_id')):
-            try:
-                self.env.cr.execute("""
-                    SELECT id FROM %s WHERE id IN (
-                        SELECT %s FROM project_invoice_proposal_line WHERE proposal_id IN %%s)
-                    ORDER BY id FOR UPDATE NOWAIT""" % (table, column), (tuple(self.ids),))
-            except psycopg2.OperationalError:
+            self.env.cr.execute("""
+                SELECT COUNT(DISTINCT %s) FROM project_invoice_proposal_line
+                 WHERE proposal_id IN %%s""" % column, (tuple(self.ids),))
+            wanted = self.env.cr.fetchone()[0]
+            self.env.cr.execute("""
+                SELECT id FROM %s WHERE id IN (
+                    SELECT %s FROM project_invoice_proposal_line WHERE proposal_id IN %%s)
+                ORDER BY id FOR UPDATE SKIP LOCKED""" % (table, column), (tuple(self.ids),))
+            if len(self.env.cr.fetchall()) < wanted:
                 raise UserError(_('Some of these transactions are being invoiced by another '
                                   'user right now. Try again in a moment.'))
         self.env['account.analytic.line'].invalidate_cache(['invoice_status'])

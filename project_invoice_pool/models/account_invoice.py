@@ -26,6 +26,17 @@ class AccountInvoice(models.Model):
              WHERE register_line_id IS NOT NULL AND state != 'cancel'
         """)
 
+    @api.model
+    def create(self, vals):
+        entry = self.env['account.invoice.register.line'].browse(vals.get('register_line_id'))
+        if entry:
+            live = entry.invoice_ids.filtered(lambda i: i.state != 'cancel')
+            if entry.pool_state != 'in_pool' or live:
+                raise UserError(_('Invoice pool entry %s is %s: it gets no new vendor bill.') % (
+                    entry.display_name, _('billed by %s') % live[0].display_name if live
+                    else dict(entry._fields['pool_state'].selection)[entry.pool_state].lower()))
+        return super(AccountInvoice, self).create(vals)
+
     @api.multi
     def write(self, vals):
         if 'register_line_id' in vals:
