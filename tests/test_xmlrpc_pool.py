@@ -123,3 +123,43 @@ def test_two_clients_post_the_same_vendor_invoice(odoo_server):
         states = srv.execute('account.invoice.register.line', 'search_read',
                              [('vendor_invoice_number', '=', number)], fields=['pool_state'])
         assert sorted(s['pool_state'] for s in states) == ['draft', 'in_pool'], states
+
+
+def test_paid_liability_and_reset_to_draft_over_xmlrpc(odoo_server):
+    srv = odoo_server
+    tag = str(int(time.time() * 1000))
+    vendor, po, approver, journal = _setup(srv, tag)
+    register = _register(srv.execute, vendor, po, approver, journal, 'P-' + tag)
+    srv.execute('account.invoice.register', 'action_post', [register])
+    entry = srv.execute('account.invoice.register.line', 'search_read',
+                        [('register_id', '=', register)], fields=['move_id'])[0]
+    offset = srv.execute('account.journal', 'read', [journal],
+                         ['register_offset_account_id'])[0]['register_offset_account_id'][0]
+    interim = srv.execute('account.move.line', 'search',
+                          [('move_id', '=', entry['move_id'][0]), ('account_id', '=', offset)])
+    # 4: the register's liability is paid (30.00) before the bill comes
+    bank = srv.execute('account.journal', 'search_read', [('type', '=', 'bank')],
+                       fields=['default_credit_account_id'], limit=1)[0]
+    payment = srv.execute('account.move', 'create', {
+        'journal_id': bank['id'], 'line_ids': [
+            (0, 0, {'account_id': offset, 'partner_id': vendor, 'debit': 30.0, 'credit': 0.0,
+                    'name': 'Part payment'}),
+            (0, 0, {'account_id': bank['default_credit_account_id'][0], 'partner_id': vendor,
+                    'debit': 0.0, 'credit': 30.0, 'name': 'Part payment'})]})
+    srv.execute('account.move', 'post', [payment])
+    paid = srv.execute('account.move.line', 'search',
+                       [('move_id', '=', payment), ('account_id', '=', offset)])
+    srv.execute('account.move.line', 'reconcile', interim + paid)
+    with pytest.raises(xmlrpc.client.Fault, match='was paid'):
+        srv.execute('account.invoice.register.line', 'action_cancel', [entry['id']])
+    bill = srv.execute('account.invoice.register.line', 'action_create_bill', [entry['id']])['res_id']
+    srv.execute('account.invoice', 'action_invoice_open', [bill])
+    state = srv.execute('account.invoice', 'read', [bill], ['state', 'residual', 'journal_id'])[0]
+    assert (state['state'], state['residual']) == ('open', 45.0)
+    # 5: cancelled, billed again: the first bill is not reset to draft
+    srv.execute('account.move.line', 'remove_move_reconcile', paid)
+    srv.execute('account.journal', 'write', [state['journal_id'][0]], {'update_posted': True})
+    srv.execute('account.invoice', 'action_invoice_cancel', [bill])
+    srv.execute('account.invoice.register.line', 'action_create_bill', [entry['id']])
+    with pytest.raises(xmlrpc.client.Fault, match='cannot be reset to draft'):
+        srv.execute('account.invoice', 'action_invoice_draft', [bill])
