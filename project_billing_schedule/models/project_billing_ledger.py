@@ -15,7 +15,10 @@ def ledger_sql(share_filter='TRUE', line_filter='TRUE'):
     project_invoice_proposal_line (alias l) to read a few transactions."""
     return """
         WITH s AS (
-            SELECT COALESCE(s0.analytic_line_id, -s0.on_account_id) AS txn,
+            -- a row's id is its first share's: unique, stable, and fits
+            -- XML-RPC's 32-bit integers
+            SELECT MIN(s0.id) AS id,
+                   COALESCE(s0.analytic_line_id, -s0.on_account_id) AS txn,
                    s0.analytic_line_id, s0.on_account_id, s0.source_id,
                    MIN(s0.contract_id) AS contract_id, SUM(s0.amount) AS share
               FROM project_funding_share s0 WHERE %s
@@ -46,7 +49,7 @@ def ledger_sql(share_filter='TRUE', line_filter='TRUE'):
                AND (l.analytic_line_id IS NOT NULL OR l.on_account_id IS NOT NULL)
              GROUP BY 1, 2
         )
-        SELECT s.txn, s.analytic_line_id, s.on_account_id, s.source_id, s.contract_id,
+        SELECT s.id, s.txn, s.analytic_line_id, s.on_account_id, s.source_id, s.contract_id,
                f.funding_type, s.share,
                COALESCE(g.invoiced, 0) AS invoiced, COALESCE(g.credited, 0) AS credited,
                COALESCE(g.invoiced, 0) - COALESCE(g.credited, 0) AS posted,
@@ -97,8 +100,7 @@ class ProjectBillingLedger(models.Model):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("""
             CREATE VIEW project_billing_ledger AS (
-                SELECT ((CASE WHEN x.txn > 0 THEN x.txn * 2 ELSE 1 - x.txn * 2 END)::bigint
-                        * 100000000 + x.source_id) AS id, x.*,
+                SELECT x.*,
                        CASE WHEN x.funding_type = 'internal' OR x.written_off THEN 0
                             ELSE x.share - x.posted - x.open END AS due
                   FROM (%s) x)""" % ledger_sql())
