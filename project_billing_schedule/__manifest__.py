@@ -3,12 +3,12 @@
     'summary': 'Project contracts, funding sources and rules, billing schedules, '
                'on-account transactions and invoice proposals for Time-and-material '
                'and Fixed-price projects',
-    'version': '11.0.2.0.0',
+    'version': '11.0.3.0.0',
     'category': 'Project',
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
     'license': 'LGPL-3',
-    'depends': ['project', 'hr_timesheet', 'sale_timesheet', 'purchase'],
+    'depends': ['project', 'hr_timesheet', 'sale_timesheet', 'purchase', 'project_invoicing_base'],
     'data': [
         'security/project_billing_schedule_security.xml',
         'security/ir.model.access.csv',

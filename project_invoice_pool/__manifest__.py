@@ -3,12 +3,12 @@
     'summary': 'Register vendor invoices on arrival (interim posting with an '
                'approver), match them to purchase orders from the invoice pool '
                'and post the real bill, reversing the interim posting',
-    'version': '11.0.2.0.0',
+    'version': '11.0.3.0.0',
     'category': 'Accounting',
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
     'license': 'LGPL-3',
-    'depends': ['purchase', 'account_invoicing', 'mail'],
+    'depends': ['purchase', 'account_invoicing', 'mail', 'project_invoicing_base'],
     'data': [
         'security/project_invoice_pool_security.xml',
         'security/ir.model.access.csv',

@@ -40,6 +40,12 @@ class OdooServer(object):
         return self.models().execute_kw(self.db, uid, self.password, model, method,
                                         list(args), kw)
 
+    def execute_as(self, login, model, method, *args, **kw):
+        """As a demo user whose password is its login."""
+        uid = self.uid(login, login)
+        assert uid, 'no demo user %s' % login
+        return self.models().execute_kw(self.db, uid, login, model, method, list(args), kw)
+
 
 @pytest.fixture(scope='session')
 def odoo_server():

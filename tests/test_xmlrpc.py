@@ -2,6 +2,7 @@
 XML-RPC (stdlib xmlrpc.client only), as an outside system would run them.
 Every button method used returns something XML-RPC can carry."""
 import time
+import xmlrpc.client
 
 
 def _balance(srv, account_id, partner_id=None):
@@ -87,7 +88,13 @@ def test_project_proposal_flow_over_xmlrpc(odoo_server):
                       ['sales_price', 'invoice_status'])[0]
     assert (txn['sales_price'], txn['invoice_status']) == (110.0, 'in_proposal')
     srv.execute('project.invoice.proposal', 'action_submit', proposal_ids)
-    srv.execute('project.invoice.proposal', 'action_approve', proposal_ids)
+    # four-eyes: whoever submitted does not approve
+    try:
+        srv.execute('project.invoice.proposal', 'action_approve', proposal_ids)
+        raise AssertionError('the submitter approved their own proposal')
+    except xmlrpc.client.Fault as e:
+        assert 'four-eyes' in e.faultString
+    srv.execute_as('reviewer', 'project.invoice.proposal', 'action_approve', proposal_ids)
     assert srv.execute('project.invoice.proposal', 'action_post', proposal_ids) is True
     proposal = srv.execute('project.invoice.proposal', 'read', proposal_ids,
                            ['state', 'invoice_id', 'amount_total'])[0]

@@ -10,6 +10,7 @@ class ProjectBillingRule(models.Model):
     """Factureringsregel: when to propose an invoice automatically, e.g. when
     the work is 25, 50, 75 and 100 % complete, or when a milestone is complete."""
     _name = 'project.billing.rule'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Billing rule'
     _order = 'contract_id, sequence, id'
 
@@ -34,7 +35,7 @@ class ProjectBillingRule(models.Model):
     def _check_thresholds(self):
         for rule in self.filtered(lambda r: r.rule_type == 'completion'):
             values = rule._threshold_values()
-            if not values or any(v <= 0 or v > 100 for v in values):
+            if not values or not all(0 < v <= 100 for v in values):  # NaN fails too
                 raise ValidationError(_('Billing rule "%s": give completion thresholds between 0 '
                                         'and 100, e.g. 25,50,75,100.') % rule.name)
 
@@ -92,7 +93,9 @@ class ProjectBillingRule(models.Model):
         for contract in rules.mapped('contract_id'):
             try:
                 with self.env.cr.savepoint():
-                    rules.filtered(lambda r: r.contract_id == contract)._apply()
+                    # in the contract's company (accounts, fiscal positions)
+                    rules.filtered(lambda r: r.contract_id == contract).with_context(
+                        force_company=contract.company_id.id)._apply()
             except Exception as e:  # reported, then the next contract
                 _logger.warning('Billing rules of contract %s failed: %s', contract.display_name, e)
                 contract.message_post(body=_('Billing rules failed: %s') % e)

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..allocation import fill
 from .project_funding_rule import rule_covers
@@ -10,7 +10,7 @@ class ProjectContract(models.Model):
     Time-and-material or Fixed-price projects."""
     _name = 'project.contract'
     _description = 'Project contract'
-    _inherit = ['mail.thread']
+    _inherit = ['mail.thread', 'project.invoicing.input.check']
     _order = 'date_start desc, id desc'
 
     name = fields.Char(required=True, track_visibility='onchange')
@@ -130,6 +130,7 @@ class ProjectContract(models.Model):
     def create_invoice_proposals(self, date_to=False, split_by_type=False, types=False):
         """Propose everything to invoice on these contracts up to `date_to`
         (public: for integrators, e.g. over XML-RPC). Returns the proposal ids."""
+        self.env['project.invoice.proposal']._check_rights('create')
         proposals, _reasons = self.env['project.invoice.proposal']._propose(
             self, date_to=date_to or None, split_by_type=split_by_type, types=types or None)
         return proposals.ids
@@ -142,6 +143,7 @@ class ProjectContract(models.Model):
         shares on the given customer invoices; `source_ids` limits them to
         some funding sources. Returns the proposal ids."""
         Proposal = self.env['project.invoice.proposal']
+        Proposal._check_rights('create')
         transactions = self.env['account.analytic.line'].browse(transaction_ids or [])
         on_accounts = self.env['project.on.account'].browse(on_account_ids or [])
         invoices = self.env['account.invoice'].browse(invoice_ids or [])
@@ -164,6 +166,7 @@ class ProjectContract(models.Model):
         integrators), refused with the unmet condition when nothing may be
         released yet. Returns the proposal ids."""
         projects = self.env['project.project'].browse(project_ids) if project_ids else None
+        self.env['project.invoice.proposal']._check_rights('create')
         return self.env['project.invoice.proposal']._propose_retention_release(
             self, date or fields.Date.context_today(self), projects=projects)[0].ids
 
@@ -182,12 +185,15 @@ class ProjectContract(models.Model):
         contract = super(ProjectContract, self).create(vals)
         if not contract.funding_source_ids and \
                 not self.env.context.get('project_contract_no_default_funding'):
-            # a contract bills its customer unless funding says otherwise
-            source = self.env['project.funding.source'].create({
+            # a contract bills its customer unless funding says otherwise; this
+            # default funding is part of the contract the user may create
+            # (super() checked that right), so it is made with sudo() even by
+            # users who may not configure funding
+            source = self.env['project.funding.source'].sudo().create({
                 'contract_id': contract.id, 'partner_id': contract.partner_id.id,
                 'funding_type': 'customer'})
             if not contract.funding_rule_ids:
-                self.env['project.funding.rule'].create({
+                self.env['project.funding.rule'].sudo().create({
                     'contract_id': contract.id, 'name': _('All transactions'),
                     'allocation_ids': [(0, 0, {'source_id': source.id, 'percent': 100.0,
                                                'is_rounding': True})]})
@@ -195,6 +201,11 @@ class ProjectContract(models.Model):
 
     @api.multi
     def write(self, vals):
+        if 'review_required' in vals and self.filtered(
+                lambda c: c.review_required != bool(vals['review_required'])) and \
+                not self.user_has_groups('project_billing_schedule.group_project_invoice_reviewer'):
+            raise AccessError(_('Only reviewers of invoice proposals and project invoicing managers '
+                                'decide whether the proposals of a contract need review.'))
         if {'currency_id', 'company_id'} & set(vals) and self.env['project.invoice.proposal'].search(
                 [('contract_id', 'in', self.ids), ('state', '!=', 'cancel')], limit=1):
             raise UserError(_('The currency and company of a contract that has invoice proposals '

@@ -5,10 +5,12 @@ from odoo.exceptions import ValidationError
 class ProjectContractRate(models.Model):
     """Hourly sales price agreed in a contract, per employee or per product."""
     _name = 'project.contract.rate'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Project contract rate'
     _order = 'contract_id, employee_id, product_id'
 
     contract_id = fields.Many2one('project.contract', required=True, ondelete='cascade', index=True)
+    company_id = fields.Many2one(related='contract_id.company_id', store=True, readonly=True)
     employee_id = fields.Many2one('hr.employee', string='Employee')
     product_id = fields.Many2one('product.product', string='Product', domain=[('type', '=', 'service')])
     price = fields.Monetary(string='Sales price per hour', required=True)

@@ -14,6 +14,7 @@ TRANSACTION_TYPES = [
 class ProjectFundingRule(models.Model):
     """Which transactions of a contract a set of allocations applies to."""
     _name = 'project.funding.rule'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Funding rule'
     _order = 'contract_id, sequence, id'
 

@@ -24,6 +24,8 @@ class ProjectFundingShare(models.Model):
     contract_id = fields.Many2one('project.contract', required=True, index=True,
                                   ondelete='cascade', readonly=True)
     currency_id = fields.Many2one(related='contract_id.currency_id', readonly=True)
+    # filled by _create_bulk from the contract
+    company_id = fields.Many2one('res.company', readonly=True, index=True)
     funding_rule_id = fields.Many2one('project.funding.rule', string='Funding rule',
                                       ondelete='restrict', readonly=True)
     rule_sequence = fields.Integer(string='Rule priority', readonly=True)
@@ -48,8 +50,10 @@ class ProjectFundingShare(models.Model):
         arrays = [[fixed[c] if c in fixed else (row.get(c) or None) if c in relations
                    else row.get(c) for row in rows] for c in cols]
         types = ','.join('%%s::%s[]' % self._fields[c].column_type[0] for c in cols)
-        self.env.cr.execute('INSERT INTO project_funding_share (%s) SELECT * FROM unnest(%s)'
-                            % (','.join(cols), types), arrays)
+        self.env.cr.execute('INSERT INTO project_funding_share (%s, company_id) '
+                            'SELECT u.*, c.company_id FROM unnest(%s) AS u(%s) '
+                            'JOIN project_contract c ON c.id = u.contract_id'
+                            % (','.join(cols), types, ','.join(cols)), arrays)
         self.invalidate_cache()
 
     @api.model

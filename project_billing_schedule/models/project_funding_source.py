@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 class ProjectFundingSource(models.Model):
     """Financieringsbron: who pays (part of) a contract's transactions."""
     _name = 'project.funding.source'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Funding source'
     _order = 'contract_id, sequence, id'
 

@@ -16,7 +16,7 @@ class ProjectInvoiceProposal(models.Model):
     (..._credit) and retention (..._retention) live beside it."""
     _name = 'project.invoice.proposal'
     _description = 'Invoice proposal'
-    _inherit = ['mail.thread']
+    _inherit = ['mail.thread', 'project.invoicing.input.check']
     _order = 'date desc, id desc'
 
     name = fields.Char(required=True, copy=False, readonly=True, default='/', index=True)
@@ -110,6 +110,7 @@ class ProjectInvoiceProposal(models.Model):
         contract (and one of its projects); lines come from the ledger."""
         refuse(self, vals, self.WORKFLOW_FIELDS - {'contract_id', 'project_id', 'funding_source_id',
                                                    'transaction_type'} | {'line_ids'})
+        self._check_input(vals)  # before the contract is read from it
         contract = self.env['project.contract'].browse(vals.get('contract_id'))
         source = self.env['project.funding.source'].browse(vals.get('funding_source_id'))
         project = self.env['project.project'].browse(vals.get('project_id'))
@@ -120,7 +121,9 @@ class ProjectInvoiceProposal(models.Model):
 
     def _create_internal(self, vals):
         if vals.get('name', '/') == '/':
-            vals = dict(vals, name=self.env['ir.sequence'].next_by_code(
+            company = self.env['project.contract'].browse(vals.get('contract_id')).company_id
+            vals = dict(vals, name=self.env['ir.sequence'].with_context(
+                force_company=company.id or self.env.user.company_id.id).next_by_code(
                 'project.invoice.proposal') or '/')
         return super(ProjectInvoiceProposal, self).create(vals)
 
@@ -178,6 +181,11 @@ class ProjectInvoiceProposal(models.Model):
     def action_approve(self):
         self._check_reviewer()
         self._check_state(('review',), _('approved'))
+        for proposal in self:
+            if proposal.company_id.project_proposal_four_eyes and \
+                    proposal.submitted_uid == self.env.user:
+                raise AccessError(_('You submitted invoice proposal %s for review: another reviewer '
+                                    'approves it (four-eyes review).') % proposal.name)
         self._write_workflow({'state': 'approved', 'reviewed_uid': self.env.uid,
                     'reviewed_date': fields.Datetime.now()})
         for proposal in self:

@@ -25,12 +25,14 @@ class ProjectInvoiceProposalLine(models.Model):
     what the billing ledger says is due to the source: it changes only
     through the transaction (price, quantity), never by hand."""
     _name = 'project.invoice.proposal.line'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Invoice proposal line'
     _order = 'proposal_id, sequence, id'
 
     proposal_id = fields.Many2one('project.invoice.proposal', required=True, ondelete='cascade',
                                   index=True)
     state = fields.Selection(related='proposal_id.state', readonly=True)
+    company_id = fields.Many2one(related='proposal_id.company_id', store=True, readonly=True)
     currency_id = fields.Many2one(related='proposal_id.currency_id', readonly=True)
     sequence = fields.Integer(default=10)
     transaction_type = fields.Selection(LINE_TYPES, string='Type', required=True, default='fee')
@@ -78,6 +80,7 @@ class ProjectInvoiceProposalLine(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def create(self, vals):
+        self._check_input(vals)  # before the proposal is read from it
         proposal = self.env['project.invoice.proposal'].browse(vals.get('proposal_id'))
         if vals.get('transaction_type', 'fee') != 'fee' or vals.get('analytic_line_id') or \
                 vals.get('on_account_id') or vals.get('credited_line_id'):
@@ -130,7 +133,7 @@ class ProjectInvoiceProposalLine(models.Model):
     _BULK_COLUMNS = ('proposal_id', 'sequence', 'transaction_type', 'analytic_line_id',
                      'on_account_id', 'project_id', 'date', 'name', 'product_id', 'quantity',
                      'sales_price', 'share_percent', 'amount', 'funding_rule_id',
-                     'credited_line_id', 'reinvoice',
+                     'credited_line_id', 'reinvoice', 'company_id',
                      'create_uid', 'create_date', 'write_uid', 'write_date')
 
     @api.model
@@ -141,7 +144,8 @@ class ProjectInvoiceProposalLine(models.Model):
         cr = self.env.cr
         now = fields.Datetime.now()
         numbers = ('sequence', 'quantity', 'sales_price', 'share_percent', 'amount')
-        fixed = {'proposal_id': proposal.id, 'create_uid': self.env.uid,
+        fixed = {'proposal_id': proposal.id, 'company_id': proposal.company_id.id,
+                 'create_uid': self.env.uid,
                  'create_date': now, 'write_uid': self.env.uid, 'write_date': now}
         columns = []
         for col in self._BULK_COLUMNS:

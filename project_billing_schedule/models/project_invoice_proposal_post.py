@@ -90,6 +90,7 @@ class ProjectInvoiceProposalPost(models.Model):
         proposal; the ledger then says which transactions are invoiced."""
         if not self:
             return True
+        self._check_rights()  # before the SQL locks and status updates
         self._lock_transactions()
         self._check_postable()
         # all invoices first, then one validation for all: Odoo's posting
@@ -154,7 +155,10 @@ class ProjectInvoiceProposalPost(models.Model):
         partner = self.partner_id
         key = ('partner', partner.id, self.company_id.id)
         if key not in accounts:  # once per invoiced partner and company in a batch
-            fpos_id = self.env['account.fiscal.position'].get_fiscal_position(partner.id)
+            # the document's company, not the user's: Odoo reads company
+            # properties and auto-applied fiscal positions from force_company
+            fpos_id = self.env['account.fiscal.position'].with_context(
+                force_company=self.company_id.id).get_fiscal_position(partner.id)
             journal_key = ('journal', self.company_id.id)
             if journal_key not in accounts:
                 accounts[journal_key] = self._invoice_journal()
@@ -245,8 +249,11 @@ class ProjectInvoiceProposalPost(models.Model):
             unit, quantity = amount, 1.0
         key = (product.id, fpos.id, company.id)
         if key not in accounts:
-            accounts[key] = self.env['account.invoice.line'].get_invoice_line_account(
-                'out_invoice', product, fpos, company)
+            # Odoo 11 ignores the company argument: the product's income
+            # account property is read for force_company
+            accounts[key] = self.env['account.invoice.line'].with_context(
+                force_company=company.id).get_invoice_line_account(
+                'out_invoice', product.with_context(force_company=company.id), fpos, company)
         account = accounts[key]
         if not account:
             raise UserError(_('No revenue account for product "%s" (nor its category): set its '

@@ -19,6 +19,7 @@ class ProjectOnAccount(models.Model):
     schedule; for a Time-and-material project, prepayments and (negative)
     deductions that offset them."""
     _name = 'project.on.account'
+    _inherit = ['project.invoicing.input.check']
     _description = 'On-account transaction'
     _order = 'project_id, sequence, date, id'
 
@@ -155,7 +156,12 @@ class ProjectOnAccount(models.Model):
             if line.amount_type == 'percent' and not 0 < line.percent <= 100:
                 raise ValidationError(_('Milestone %s: the percent must be above 0 and at most 100.')
                                       % line.name)
+            if line.kind == 'milestone' and line.amount_type == 'fixed' and \
+                    not line.fixed_amount > 0:
+                raise ValidationError(_('Milestone %s: the sales price must be above 0 (got %s).')
+                                      % (line.name, line.fixed_amount))
         for project in self.mapped('project_id'):
+            self._check_deductions(project)
             milestones = project.on_account_ids.filtered(lambda o: o.kind == 'milestone')
             total_pct = sum(milestones.filtered(lambda o: o.amount_type == 'percent').mapped('percent'))
             if float_compare(total_pct, 100.0, precision_digits=4) > 0:
@@ -167,6 +173,21 @@ class ProjectOnAccount(models.Model):
                     precision_rounding=rounding) > 0:
                 raise ValidationError(_('The billing schedule of %s exceeds its fixed price %s.')
                                       % (project.name, project.fixed_price))
+
+    @api.model
+    def _check_deductions(self, project):
+        """Deductions offset prepayments: together they never exceed what
+        was prepaid (prepayments credited or marked not chargeable do not
+        count)."""
+        lines = project.on_account_ids
+        prepaid = sum(lines.filtered(lambda o: o.kind == 'prepayment' and o.status not in (
+            'credited', 'not_chargeable')).mapped('amount'))
+        deducted = -sum(lines.filtered(lambda o: o.kind == 'deduction' and o.status not in (
+            'credited', 'not_chargeable')).mapped('amount'))
+        rounding = project.contract_id.currency_id.rounding or 0.01
+        if float_compare(deducted, prepaid, precision_rounding=rounding) > 0:
+            raise ValidationError(_('The deductions of %s (%s) exceed what was prepaid and not yet '
+                                    'deducted (%s).') % (project.name, deducted, prepaid))
 
     @api.multi
     def write(self, vals):
@@ -214,18 +235,29 @@ class ProjectOnAccount(models.Model):
     @api.multi
     def action_mark_complete(self):
         """The milestone is complete: it may now be invoiced."""
+        self.check_access_rights('write')
+        self.check_access_rule('write')
+        return self._mark_complete(self.env.user)
+
+    def _mark_complete(self, user):
         planned = self.filtered(lambda o: not o.is_complete)
-        super(ProjectOnAccount, planned).write({'is_complete': True, 'completed_uid': self.env.uid,
+        super(ProjectOnAccount, planned).write({'is_complete': True, 'completed_uid': user.id,
                                                 'completed_date': fields.Datetime.now()})
         self.env['project.billing.ledger']._sync(on_account_ids=planned.ids)
         for line in planned:
-            line.project_id.message_post(body=_('Milestone "%s" (%s %s) is complete and ready '
-                                                'to invoice.') % (line.name, line.amount,
-                                                                   line.currency_id.name))
+            # the project's chatter, in the user's name: posting there needs
+            # write access to the project, which who completes a milestone
+            # (invoicing user, or project user through its task) lacks
+            line.project_id.sudo().message_post(
+                body=_('Milestone "%s" (%s %s) is complete and ready to invoice.') % (
+                    line.name, line.amount, line.currency_id.name),
+                author_id=user.partner_id.id)
         return True
 
     @api.multi
     def action_reset_planned(self):
+        self.check_access_rights('write')
+        self.check_access_rule('write')
         reset = self.filtered(lambda o: o.status == 'ready' and o.kind == 'milestone')
         super(ProjectOnAccount, reset).write({'is_complete': False, 'completed_uid': False,
                                               'completed_date': False})

@@ -8,11 +8,15 @@ class ProjectTask(models.Model):
     def write(self, vals):
         res = super(ProjectTask, self).write(vals)
         if 'stage_id' in vals:
-            # a milestone whose activity reaches a closing (folded) stage is complete
+            # a milestone whose activity reaches a closing (folded) stage is
+            # complete; the user moved the task (their right, checked by
+            # super()), completing its milestones follows from it, so it runs
+            # with sudo() in their name even for users who may only read
+            # on-account transactions
             done = self.filtered(lambda t: t.stage_id.fold)
             if done:
-                milestones = self.env['project.on.account'].search([
+                milestones = self.env['project.on.account'].sudo().search([
                     ('task_id', 'in', done.ids), ('status', '=', 'planned'),
                     ('kind', '=', 'milestone')])
-                milestones.action_mark_complete()
+                milestones._mark_complete(self.env.user)
         return res

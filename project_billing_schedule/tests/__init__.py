@@ -11,3 +11,5 @@ from . import test_ledger_more
 from . import test_ledger_guards
 from . import test_ledger_stateful
 from . import test_translation
+from . import test_access_matrix
+from . import test_access_rules

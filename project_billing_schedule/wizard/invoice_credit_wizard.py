@@ -49,6 +49,7 @@ class InvoiceCreditWizard(models.TransientModel):
     @api.multi
     def action_create(self):
         self.ensure_one()
+        self.env['project.invoice.proposal']._check_rights('create')  # lines go in SQL
         if not (self.transaction_ids or self.on_account_ids or self.invoice_ids):
             raise UserError(_('Select the invoiced transactions to credit.'))
         Proposal = self.env['project.invoice.proposal']

@@ -24,6 +24,7 @@ class InvoiceProposalAdd(models.TransientModel):
     @api.multi
     def action_add(self):
         self.ensure_one()
+        self.proposal_id._check_rights()  # lines are inserted in SQL
         if not (self.transaction_ids or self.on_account_ids):
             raise UserError(_('Select the transactions to add.'))
         proposal = self.proposal_id

@@ -21,6 +21,7 @@ class InvoiceProposalRemove(models.TransientModel):
     @api.multi
     def action_remove(self):
         self.ensure_one()
+        self.line_ids.mapped('proposal_id')._check_rights()
         if self.mode == 'not_now':
             self.line_ids.unlink()
         else:

@@ -26,6 +26,9 @@ class PeriodicInvoiceWizard(models.TransientModel):
     @api.multi
     def action_run(self):
         self.ensure_one()
+        # a wizard is open to everyone and _run reports failures per contract
+        # rather than raising: the caller's right to propose is checked first
+        self.env['project.invoice.proposal']._check_rights('create')
         types = self._types()
         contracts = self.contract_ids or self.env['project.contract'].search(
             [('state', '=', 'active')])
@@ -88,7 +91,13 @@ class PeriodicInvoiceWizard(models.TransientModel):
 
     @api.model
     def _cron_periodic_invoicing(self):
+        """Scheduled action: each company's active contracts, run in that
+        company (its accounts, fiscal positions and journals)."""
         contracts = self.env['project.contract'].search([('state', '=', 'active')])
-        report = self._run(contracts, fields.Date.context_today(self))
-        _logger.info('Periodic project invoicing:\n%s', self._format(report))
+        for company in contracts.mapped('company_id'):
+            mine = contracts.filtered(lambda c: c.company_id == company)
+            report = self.with_context(force_company=company.id)._run(
+                mine.with_context(force_company=company.id), fields.Date.context_today(self))
+            _logger.info('Periodic project invoicing of %s:\n%s', company.name,
+                         self._format(report))
         return True

@@ -35,6 +35,8 @@ class TransactionAdjust(models.TransientModel):
     @api.multi
     def action_adjust(self):
         self.ensure_one()
+        # an adjustment makes proposals: for who may make them
+        self.env['project.invoice.proposal']._check_rights('create')
         proposals = self.transaction_id._adjust(self.unit_amount, self.sales_price, self.name,
                                                 self.date)
         action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]

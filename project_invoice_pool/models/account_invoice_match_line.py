@@ -19,6 +19,7 @@ class AccountInvoiceMatchLine(models.Model):
 
     invoice_id = fields.Many2one('account.invoice', required=True, ondelete='cascade', index=True,
                                  readonly=True)
+    company_id = fields.Many2one(related='invoice_id.company_id', store=True, readonly=True)
     invoice_line_id = fields.Many2one('account.invoice.line', string='Bill line',
                                       ondelete='cascade', readonly=True)
     sequence = fields.Integer(readonly=True)

@@ -10,7 +10,7 @@ class AccountInvoiceRegister(models.Model):
     later reversed on its own, on its own date, when its bill is posted)."""
     _name = 'account.invoice.register'
     _description = 'Invoice register'
-    _inherit = ['mail.thread']
+    _inherit = ['mail.thread', 'project.invoicing.input.check']
     _order = 'date desc, id desc'
 
     name = fields.Char(string='Number', required=True, copy=False, readonly=True,
@@ -55,6 +55,7 @@ class AccountInvoiceRegister(models.Model):
 
     @api.model
     def create(self, vals):
+        self._check_input(vals)  # before the journal is read from it
         if vals.get('name', '/') == '/':
             journal = self.env['account.journal'].browse(vals.get('journal_id')) \
                 or self._default_journal()

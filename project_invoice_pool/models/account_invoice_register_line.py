@@ -12,6 +12,7 @@ class AccountInvoiceRegisterLine(models.Model):
     """One vendor invoice keyed into a register; once posted it is an entry
     of the invoice pool until its vendor bill is posted."""
     _name = 'account.invoice.register.line'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Invoice register entry'
     _order = 'invoice_date desc, id desc'
 

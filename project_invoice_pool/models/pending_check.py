@@ -121,6 +121,7 @@ class PendingAccountCheckLine(models.Model):
 
     check_id = fields.Many2one('account.invoice.pool.check', required=True, ondelete='cascade',
                                index=True)
+    company_id = fields.Many2one(related='check_id.company_id', store=True, readonly=True)
     kind = fields.Selection([('foreign', 'Journal item of no entry'),
                              ('entry', 'Entry out of step')], required=True)
     move_line_id = fields.Many2one('account.move.line', string='Journal item', ondelete='cascade')

@@ -5,3 +5,5 @@ from . import test_translation
 from . import test_pool_controls
 from . import test_matching
 from . import test_pending_check
+from . import test_access_matrix
+from . import test_bad_input

@@ -1,0 +1,125 @@
+"""Issue "who may do what": the review cannot be bypassed, four-eyes, the
+rights that used to contradict each other, and bad input refused with a
+message naming the field and the value, leaving no row behind."""
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .test_proposal import ProposalCase
+
+
+class TestReview(ProposalCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestReview, cls).setUpClass()
+        cls.contract.review_required = True
+        cls.reviewer2 = cls.reviewer.copy({'login': 'pi_reviewer2_test', 'name': 'Second reviewer'})
+
+    def test_a_preparer_cannot_approve_by_writing_the_state(self):
+        self.timesheet(10.0)
+        proposal = self.propose()[0].sudo(self.pi_user)
+        for vals in ({'state': 'approved'}, {'reviewed_uid': self.pi_user.id},
+                     {'invoice_id': self.env['account.invoice'].search([], limit=1).id}):
+            with self.assertRaisesRegex(UserError, 'set by the documents and workflows'):
+                proposal.write(vals)
+        with self.assertRaisesRegex(UserError, 'must be approved by a reviewer'):
+            proposal.action_post()
+        self.assertEqual((proposal.state, proposal.invoice_id.id), ('draft', False))
+
+    def test_four_eyes(self):
+        self.timesheet(10.0)
+        first, second = self.propose()
+        first.sudo(self.reviewer).action_submit()
+        with self.assertRaisesRegex(AccessError, 'four-eyes'):
+            first.sudo(self.reviewer).action_approve()
+        self.assertEqual(first.state, 'review')
+        first.sudo(self.reviewer2).action_approve()
+        self.assertEqual((first.state, first.reviewed_uid), ('approved', self.reviewer2))
+        first.sudo(self.pi_user).action_post()
+        self.assertEqual(first.invoice_id.state, 'open')
+        # the company may switch it off (one reviewer in a small office)
+        self.company.project_proposal_four_eyes = False
+        second.sudo(self.reviewer).action_submit()
+        second.sudo(self.reviewer).action_approve()
+        self.assertEqual((second.state, second.reviewed_uid), ('approved', self.reviewer))
+
+    def test_only_reviewers_decide_whether_a_contract_needs_review(self):
+        with self.assertRaisesRegex(AccessError, 'Only reviewers'):
+            self.contract.sudo(self.pi_user).write({'review_required': False})
+        self.contract.sudo(self.pi_user).write({'review_required': True, 'note': 'same value'})
+        self.contract.sudo(self.reviewer).write({'review_required': False})
+        self.assertFalse(self.contract.review_required)
+
+
+class TestBadInput(ProposalCase):
+
+    def refused(self, model, exc, pattern, call):
+        """`call` is refused with `pattern` and leaves no row of `model`."""
+        before = self.env[model].search_count([])
+        with self.assertRaisesRegex(exc, pattern), self.env.cr.savepoint():
+            call()
+        self.assertEqual(self.env[model].search_count([]), before)
+
+    def test_allocations_between_0_and_100(self):
+        self.refused('project.funding.allocation', ValidationError,
+                     r'each allocation is above 0 % and at most 100 % \(got 150.0 %\)',
+                     lambda: self.env['project.funding.rule'].create({
+                         'contract_id': self.contract.id, 'name': '150/-50', 'sequence': 30,
+                         'allocation_ids': [
+                             (0, 0, {'source_id': self.src_customer.id, 'percent': 150.0,
+                                     'is_rounding': True}),
+                             (0, 0, {'source_id': self.src_grant.id, 'percent': -50.0})]}))
+        self.refused('project.funding.allocation', ValidationError, r"\(percent\): 'abc' is not",
+                     lambda: self.rule.allocation_ids[0].write({'percent': 'abc'}))
+
+    def test_deduction_up_to_what_was_prepaid(self):
+        OnAccount = self.env['project.on.account']
+        OnAccount.create({'project_id': self.project.id, 'kind': 'prepayment',
+                          'name': 'Advance', 'fixed_amount': 1000.0})
+        self.refused('project.on.account', ValidationError,
+                     r'deductions of .* \(99999.0\) exceed what was prepaid and not yet deducted '
+                     r'\(1000.0\)',
+                     lambda: OnAccount.create({'project_id': self.project.id, 'kind': 'deduction',
+                                               'name': 'Too much', 'fixed_amount': -99999.0}))
+        OnAccount.create({'project_id': self.project.id, 'kind': 'deduction',
+                          'name': 'Offset', 'fixed_amount': -600.0})
+        self.refused('project.on.account', ValidationError, r'\(1000.01\) exceed',
+                     lambda: OnAccount.create({'project_id': self.project.id, 'kind': 'deduction',
+                                               'name': 'Rest and more', 'fixed_amount': -400.01}))
+
+    def test_milestones_and_thresholds_positive_and_finite(self):
+        fp = self.env['project.project'].create({
+            'name': 'FP (bad input)', 'project_invoice_type': 'fixed_price',
+            'contract_id': self.contract.id, 'fixed_price': 1000.0})
+        OnAccount = self.env['project.on.account']
+        self.refused('project.on.account', ValidationError, r'sales price must be above 0 \(got -50',
+                     lambda: OnAccount.create({'project_id': fp.id, 'kind': 'milestone',
+                                               'name': 'Negative', 'amount_type': 'fixed',
+                                               'fixed_amount': -50.0}))
+        self.refused('project.on.account', ValidationError, 'percent must be above 0',
+                     lambda: OnAccount.create({'project_id': fp.id, 'kind': 'milestone',
+                                               'name': 'Negative', 'amount_type': 'percent',
+                                               'percent': -10.0}))
+        for thresholds in ('nan', '25,inf', '0,50', '50,101'):
+            self.refused('project.billing.rule', ValidationError, 'thresholds between 0 and 100',
+                         lambda: self.env['project.billing.rule'].create({
+                             'contract_id': self.contract.id, 'name': 'Bad',
+                             'thresholds': thresholds}))
+        self.refused('project.on.account', ValidationError, r"\(fixed_amount\): nan is not",
+                     lambda: OnAccount.create({'project_id': fp.id, 'kind': 'milestone',
+                                               'name': 'NaN', 'amount_type': 'fixed',
+                                               'fixed_amount': float('nan')}))
+
+    def test_unknown_ids_and_wrong_types_name_the_field(self):
+        Contract = self.env['project.contract']
+        self.refused('project.contract', ValidationError,
+                     r'Customer \(partner_id\): there is no Contact with id 987654321',
+                     lambda: Contract.create({'name': 'Ghost', 'partner_id': 987654321}))
+        self.refused('project.contract', ValidationError, r"\(date_start\): '31-12-2026' is not a date",
+                     lambda: Contract.create({'name': 'Date', 'partner_id': self.customer.id,
+                                              'date_start': '31-12-2026'}))
+        self.refused('project.contract.rate', ValidationError, r"\(price\): 'twelve' is not a finite",
+                     lambda: self.env['project.contract.rate'].create({
+                         'contract_id': self.contract.id, 'employee_id': self.employee2.id,
+                         'price': 'twelve'}))
+        self.refused('project.funding.source', ValidationError, r"\(funding_type\): 'gift' is not one of",
+                     lambda: self.src_grant.write({'funding_type': 'gift'}))

@@ -1,0 +1,71 @@
+"""What a value sent for a field of a given type must look like.
+
+Odoo 11 converts values late (in the ORM's SQL layer), so a wrong type sent
+over XML-RPC ends as a bare Python traceback and NaN is stored as a number.
+Pure functions, property-tested: the model mixin asks them first."""
+import math
+from datetime import datetime
+
+NUMBERS = ('float', 'monetary')
+COMMANDS = range(0, 7)
+
+
+def _number(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def problem(ftype, value):
+    """None when `value` is acceptable for a field of type `ftype`, else
+    the kind of value expected: 'number', 'integer', 'id', 'date',
+    'datetime' or 'commands'."""
+    if value is False or value is None or value == '':
+        return None                          # empty: required-ness is Odoo's own check
+    if ftype in NUMBERS:
+        number = _number(value)
+        if number is None or not math.isfinite(number):
+            return 'number'
+    elif ftype == 'integer':
+        number = _number(value)
+        if number is None or not math.isfinite(number) or number != int(number) \
+                or abs(number) >= 2 ** 31:
+            return 'integer'
+    elif ftype == 'many2one':
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return 'id'
+    elif ftype in ('date', 'datetime'):
+        size = 10 if ftype == 'date' else 19
+        pattern = '%Y-%m-%d' if ftype == 'date' else '%Y-%m-%d %H:%M:%S'
+        try:
+            datetime.strptime(str(value)[:size], pattern)
+        except ValueError:
+            return ftype
+    elif ftype in ('one2many', 'many2many'):
+        if not isinstance(value, (list, tuple)) or not all(
+                isinstance(c, (list, tuple)) and c and c[0] in COMMANDS for c in value):
+            return 'commands'
+    return None
+
+
+def referenced_ids(ftype, value):
+    """Ids of existing records this value points to (many2one value, 0
+    being empty as for the ORM, or
+    the ids in many2many/one2many commands 1-4 and 6)."""
+    if ftype == 'many2one':
+        return [value] if value else []
+    ids = []
+    if ftype in ('one2many', 'many2many'):
+        for command in value or ():
+            if command[0] in (1, 2, 3, 4) and len(command) > 1:
+                ids.append(command[1])
+            elif command[0] == 6 and len(command) > 2:
+                ids.extend(command[2] or [])
+    return ids
