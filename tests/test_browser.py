@@ -126,7 +126,18 @@ def test_project_invoice_proposal(page, odoo_server):
 
     button(page, 'Submit for review')
     expect_status(page, 'In review')
+    # four-eyes: whoever submitted does not approve
     button(page, 'Approve')
+    dialog = page.locator('.modal-dialog >> visible=true')
+    expect(dialog).to_contain_text('four-eyes')
+    shot('proposal-four-eyes')
+    dialog.locator('button', has_text='Ok').first.click()
+    wait_idle(page)
+    expect_status(page, 'In review')
+    proposal = srv.execute('project.invoice.proposal', 'search', [('contract_id', '=', contract)])
+    srv.execute_as('reviewer', 'project.invoice.proposal', 'action_approve', proposal)
+    page.reload()
+    wait_idle(page)
     expect_status(page, 'Approved')
     button(page, 'Post')
     expect_status(page, 'Posted')

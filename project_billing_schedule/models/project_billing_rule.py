@@ -1,7 +1,7 @@
 import logging
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 _logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class ProjectBillingRule(models.Model):
         for rule in self.filtered(lambda r: r.rule_type == 'completion'):
             values = rule._threshold_values()
             if not values or not all(0 < v <= 100 for v in values):  # NaN fails too
-                raise ValidationError(_('Billing rule "%s": give completion thresholds between 0 '
+                raise InputError(_('Billing rule "%s": give completion thresholds between 0 '
                                         'and 100, e.g. 25,50,75,100.') % rule.name)
 
     def _threshold_values(self):

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 
 class ProjectContractRate(models.Model):
@@ -20,4 +20,4 @@ class ProjectContractRate(models.Model):
     def _check_target(self):
         for rate in self:
             if not (rate.employee_id or rate.product_id):
-                raise ValidationError(_('A contract rate is for an employee or a product.'))
+                raise InputError(_('A contract rate is for an employee or a product.'))

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 
 class ProjectFundingAllocation(models.Model):
@@ -24,7 +24,7 @@ class ProjectFundingAllocation(models.Model):
         for alloc in self:
             # NaN fails both comparisons
             if not 0 < alloc.percent <= 100:
-                raise ValidationError(_('Funding rule "%s": each allocation is above 0 %% and at '
+                raise InputError(_('Funding rule "%s": each allocation is above 0 %% and at '
                                         'most 100 %% (got %s %%).') % (alloc.rule_id.name,
                                                                       alloc.percent))
 
@@ -32,5 +32,5 @@ class ProjectFundingAllocation(models.Model):
     def _check_source_contract(self):
         for alloc in self:
             if alloc.source_id.contract_id != alloc.rule_id.contract_id:
-                raise ValidationError(_('Funding rule "%s" allocates to a source of another '
+                raise InputError(_('Funding rule "%s" allocates to a source of another '
                                         'contract.') % alloc.rule_id.name)

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 TRANSACTION_TYPES = [
     ('hour', 'Hours'),
@@ -38,18 +39,18 @@ class ProjectFundingRule(models.Model):
         for rule in self:
             allocs = rule.allocation_ids
             if not allocs:
-                raise ValidationError(_('Funding rule "%s" has no allocations.') % rule.name)
+                raise InputError(_('Funding rule "%s" has no allocations.') % rule.name)
             total = sum(allocs.mapped('percent'))
             if float_compare(total, 100.0, precision_digits=4) != 0:
-                raise ValidationError(_('The allocations of funding rule "%s" total %s %%; '
+                raise InputError(_('The allocations of funding rule "%s" total %s %%; '
                                         'they must total exactly 100 %%.') % (rule.name, total))
             rounding = allocs.filtered('is_rounding')
             if len(rounding) != 1:
-                raise ValidationError(_('Funding rule "%s" must have exactly one allocation '
+                raise InputError(_('Funding rule "%s" must have exactly one allocation '
                                         'that carries the rounding difference (it has %d).')
                                       % (rule.name, len(rounding)))
             if allocs.mapped('source_id.contract_id') != rule.contract_id:
-                raise ValidationError(_('Funding rule "%s" allocates to a source of another '
+                raise InputError(_('Funding rule "%s" allocates to a source of another '
                                         'contract.') % rule.name)
 
     @api.multi

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 
 class ProjectFundingSource(models.Model):
@@ -48,7 +49,7 @@ class ProjectFundingSource(models.Model):
         for source in self:
             if source.retention_release == 'completion_pct' and not \
                     0 < source.retention_release_percent <= 100:
-                raise ValidationError(_('Retention of %s: the release completion must be '
+                raise InputError(_('Retention of %s: the release completion must be '
                                         'between 0 and 100 %%.') % source.display_name)
 
     @api.multi

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 INVOICEABLE = ('time_material', 'fixed_price')
 
@@ -33,18 +33,18 @@ class ProjectProject(models.Model):
             held = sum(frozen.values())
             if frozen and float_compare(project.fixed_price, held, precision_rounding=(
                     project.contract_currency_id.rounding or 0.01)) < 0:
-                raise ValidationError(_('The fixed price of %s cannot be lower than its proposed and '
+                raise InputError(_('The fixed price of %s cannot be lower than its proposed and '
                                         'invoiced milestones (%s).') % (project.name, held))
 
     @api.constrains('project_invoice_type', 'contract_id')
     def _check_contract(self):
         for project in self:
             if project.project_invoice_type in INVOICEABLE and not project.contract_id:
-                raise ValidationError(_(
+                raise InputError(_(
                     'Project %s is a Time-and-material or Fixed-price project: attach it '
                     'to a project contract.') % project.name)
             if project.contract_id and project.contract_id.company_id != project.company_id:
-                raise ValidationError(_('Project %s and its contract belong to different '
+                raise InputError(_('Project %s and its contract belong to different '
                                         'companies.') % project.name)
 
     @api.multi

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 
 class AccountInvoiceRegister(models.Model):
@@ -67,6 +68,14 @@ class AccountInvoiceRegister(models.Model):
                 vals['name'] = self.env['ir.sequence'].with_context(
                     ir_sequence_date=seq_date).next_by_code('account.invoice.register') or '/'
         return super(AccountInvoiceRegister, self).create(vals)
+
+    @api.constrains('journal_id', 'company_id')
+    def _check_company(self):
+        for register in self:
+            if register.journal_id.company_id != register.company_id:
+                raise InputError(_('Journal %s belongs to %s, invoice register %s to %s.') % (
+                    register.journal_id.name, register.journal_id.company_id.name, register.name,
+                    register.company_id.name))
 
     @api.multi
     def write(self, vals):

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 # set by posting, billing and cancelling only
 WORKFLOW_FIELDS = {'pool_state', 'move_id', 'reversal_move_id', 'invoice_id'}
@@ -160,10 +161,19 @@ class AccountInvoiceRegisterLine(models.Model):
             if not self.name:
                 self.name = po.name
 
+    @api.constrains('purchase_id', 'account_id', 'register_id')
+    def _check_company(self):
+        for line in self:
+            for record in (line.purchase_id, line.account_id):
+                if record and record.company_id != line.company_id:
+                    raise InputError(_('%s belongs to %s, register entry %s to %s.') % (
+                        record.display_name, record.company_id.name, line.display_name,
+                        line.company_id.name))
+
     @api.constrains('approver_id')
     def _check_approver(self):
         group = self.env.ref('project_invoice_pool.group_invoice_approver')
         for line in self.filtered('approver_id'):
             if group not in line.approver_id.groups_id:
-                raise ValidationError(_('%s is not an invoice approver.') % line.approver_id.name)
+                raise InputError(_('%s is not an invoice approver.') % line.approver_id.name)
 

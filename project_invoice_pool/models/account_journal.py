@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 
 class AccountJournal(models.Model):
@@ -32,19 +32,19 @@ class AccountJournal(models.Model):
     def _check_invoice_register(self):
         for journal in self.filtered('is_invoice_register'):
             if journal.type != 'purchase':
-                raise ValidationError(_(
+                raise InputError(_(
                     'Journal %s: an invoice register must be a purchase journal.') % journal.name)
             if not (journal.register_pending_account_id and journal.register_offset_account_id):
-                raise ValidationError(_(
+                raise InputError(_(
                     'Journal %s: an invoice register needs a pending invoices '
                     'account and an offset account.') % journal.name)
             if not journal.register_pending_account_id.reconcile:
-                raise ValidationError(_(
+                raise InputError(_(
                     'Journal %s: the pending invoices account %s must allow '
                     'reconciliation, so that each entry is matched with its '
                     'reversal.') % (journal.name, journal.register_pending_account_id.display_name))
             if journal.register_offset_account_id.internal_type != 'payable':
-                raise ValidationError(_(
+                raise InputError(_(
                     'Journal %s: the offset account must be a payable account.') % journal.name)
 
     @api.model

@@ -220,8 +220,11 @@ class TestInvoicePool(InvoicePoolCase):
             (self.line_vals('dup-1 '), 'already registered or billed'),
             (self.line_vals('BILLED-1'), 'already registered or billed'),
             (self.line_vals(vendor=self.vendor2), 'is for vendor'),
-            (self.line_vals(po=po_other_company), 'belongs to company'),
         ]
+        # a purchase order of another company is refused as soon as it is entered
+        with self.assertRaisesRegex(ValidationError, 'belongs to Other company'), \
+                self.env.cr.savepoint():
+            self.make_register([self.line_vals(po=po_other_company)])
         moves_before = self.env['account.move'].search_count([])
         for vals, message in cases:
             register = self.make_register([vals])

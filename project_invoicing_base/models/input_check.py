@@ -1,12 +1,12 @@
 from odoo import _, api, models
-from odoo.exceptions import ValidationError
 
+from ..exceptions import InputError
 from ..input_types import problem, referenced_ids
 
 
 class InputCheck(models.AbstractModel):
     """Mixin: create() and write() refuse a value of the wrong type or an id
-    that does not exist with a ValidationError naming the field and the
+    that does not exist with an InputError (a ValidationError) naming the field and the
     value, for every caller (UI, XML-RPC, another addon), before anything is
     written (the transaction then leaves no row behind)."""
     _name = 'project.invoicing.input.check'
@@ -54,12 +54,12 @@ class InputCheck(models.AbstractModel):
                 if value not in keys:
                     expected = _('one of %s') % ', '.join(repr(k) for k in keys)
             if expected:
-                raise ValidationError(_('%s (%s): %r is not %s.') % (
+                raise InputError(_('%s (%s): %r is not %s.') % (
                     field.string, name, value, expected))
             ids = referenced_ids(field.type, value)
             if ids:
                 if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
-                    raise ValidationError(_('%s (%s): %r is not a list of record ids.') % (
+                    raise InputError(_('%s (%s): %r is not a list of record ids.') % (
                         field.string, name, value))
                 wanted.setdefault((field.comodel_name, name), set()).update(ids)
         for (comodel, name), ids in wanted.items():
@@ -67,6 +67,6 @@ class InputCheck(models.AbstractModel):
             found = set(self.env[comodel].browse(list(ids)).exists().ids)
             missing = sorted(ids - found)
             if missing:
-                raise ValidationError(_('%s (%s): there is no %s with id %s.') % (
+                raise InputError(_('%s (%s): there is no %s with id %s.') % (
                     self._fields[name].string, name, self.env[comodel]._description,
                     ', '.join(str(i) for i in missing)))
