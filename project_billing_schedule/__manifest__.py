@@ -8,7 +8,8 @@
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
     'license': 'LGPL-3',
-    'depends': ['project', 'hr_timesheet', 'sale_timesheet', 'purchase', 'project_invoicing_base'],
+    'depends': ['project', 'hr_timesheet', 'sale_timesheet', 'purchase', 'base_tier_validation',
+                'project_invoicing_base'],
     'data': [
         'security/project_billing_schedule_security.xml',
         'security/ir.model.access.csv',

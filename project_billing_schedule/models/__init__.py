@@ -19,6 +19,7 @@ from . import project_invoice_proposal_build
 from . import project_invoice_proposal_post
 from . import project_invoice_proposal_credit
 from . import project_invoice_proposal_retention
+from . import project_invoice_proposal_review
 from . import project_billing_rule
 from . import project_billing_ledger
 from . import project_invoice_control

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from ..guards import refuse
 
@@ -53,7 +53,6 @@ class ProjectInvoiceProposal(models.Model):
                                readonly=True, states={'draft': [('readonly', False)]})
     amount_total = fields.Monetary(compute='_compute_amounts', store=True, string='Total')
     amount_retention = fields.Monetary(compute='_compute_amounts', store=True, string='Retention')
-    review_required = fields.Boolean(compute='_compute_review_required')
     submitted_uid = fields.Many2one('res.users', string='Submitted by', readonly=True, copy=False)
     reviewed_uid = fields.Many2one('res.users', string='Reviewed by', readonly=True, copy=False)
     reviewed_date = fields.Datetime(string='Reviewed on', readonly=True, copy=False)
@@ -91,18 +90,12 @@ class ProjectInvoiceProposal(models.Model):
             proposal.amount_total = total
             proposal.amount_retention = retention
 
-    @api.depends('contract_id.review_required', 'company_id.project_proposal_review_required')
-    def _compute_review_required(self):
-        for proposal in self:
-            proposal.review_required = proposal.contract_id.review_required or \
-                proposal.company_id.project_proposal_review_required
-
     # written only by the workflow methods (through _write_workflow): a
     # view's readonly protects nothing over XML-RPC
     WORKFLOW_FIELDS = {'state', 'invoice_id', 'funding_source_id', 'contract_id', 'project_id',
                        'kind', 'reinvoice', 'submitted_uid', 'reviewed_uid', 'reviewed_date',
                        'reject_reason', 'billing_rule_id', 'billing_threshold', 'transaction_type',
-                       'name'}
+                       'name', 'review_ids'}
 
     @api.model
     def create(self, vals):
@@ -152,7 +145,7 @@ class ProjectInvoiceProposal(models.Model):
         return super(ProjectInvoiceProposal, self).unlink()
 
     # ------------------------------------------------------------------
-    # Review workflow ("Review project invoice proposals")
+    # Workflow (the review is in project_invoice_proposal_review.py)
     # ------------------------------------------------------------------
     def _check_state(self, states, action):
         for proposal in self:
@@ -160,57 +153,6 @@ class ProjectInvoiceProposal(models.Model):
                 raise UserError(_('Invoice proposal %s is %s: it cannot be %s.') % (
                     proposal.name, dict(self._fields['state'].selection)[proposal.state].lower(),
                     action))
-
-    @api.multi
-    def action_submit(self):
-        self._check_state(('draft',), _('submitted for review'))
-        for proposal in self:
-            if not proposal.line_ids:
-                raise UserError(_('Invoice proposal %s has no lines.') % proposal.name)
-        self._write_workflow({'state': 'review', 'submitted_uid': self.env.uid, 'reject_reason': False})
-        for proposal in self:
-            proposal.message_post(body=_('Submitted for review by %s.') % self.env.user.name)
-        return True
-
-    def _check_reviewer(self):
-        if not self.user_has_groups('project_billing_schedule.group_project_invoice_reviewer'):
-            raise AccessError(_('Only a reviewer of project invoice proposals may approve or '
-                                'reject them.'))
-
-    @api.multi
-    def action_approve(self):
-        self._check_reviewer()
-        self._check_state(('review',), _('approved'))
-        for proposal in self:
-            if proposal.company_id.project_proposal_four_eyes and \
-                    proposal.submitted_uid == self.env.user:
-                raise AccessError(_('You submitted invoice proposal %s for review: another reviewer '
-                                    'approves it (four-eyes review).') % proposal.name)
-        self._write_workflow({'state': 'approved', 'reviewed_uid': self.env.uid,
-                    'reviewed_date': fields.Datetime.now()})
-        for proposal in self:
-            proposal.message_post(body=_('Approved by %s.') % self.env.user.name)
-        return True
-
-    @api.multi
-    def action_reject(self, reason):
-        self._check_reviewer()
-        self._check_state(('review', 'approved'), _('rejected'))
-        if not (reason or '').strip():
-            raise UserError(_('Give the reason for the rejection.'))
-        self._write_workflow({'state': 'draft', 'reject_reason': reason, 'reviewed_uid': self.env.uid,
-                    'reviewed_date': fields.Datetime.now()})
-        for proposal in self:
-            proposal.message_post(body=_('Rejected by %s: %s') % (self.env.user.name, reason))
-        return True
-
-    @api.multi
-    def action_open_reject(self):
-        return {
-            'type': 'ir.actions.act_window', 'res_model': 'project.invoice.proposal.reject',
-            'view_mode': 'form', 'target': 'new',
-            'context': {'default_proposal_ids': [(6, 0, self.ids)]},
-        }
 
     @api.multi
     def action_cancel(self):

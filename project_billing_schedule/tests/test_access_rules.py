@@ -13,6 +13,80 @@ class TestReview(ProposalCase):
         super(TestReview, cls).setUpClass()
         cls.contract.review_required = True
         cls.reviewer2 = cls.reviewer.copy({'login': 'pi_reviewer2_test', 'name': 'Second reviewer'})
+        # the addon's one-step review only (the demo data add a tier)
+        Tier = cls.env['tier.definition']
+        cls.review_tier = cls.env.ref('project_billing_schedule.tier_proposal_review')
+        Tier.search([('model', '=', 'project.invoice.proposal'),
+                     ('id', '!=', cls.review_tier.id)]).write({'active': False})
+        cls.finance = cls.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Finance manager (test)', 'login': 'finance_test',
+            'email': 'finance_test@example.com',
+            'groups_id': [(6, 0, [cls.env.ref('base.group_user').id,
+                                  cls.env.ref('account.group_account_manager').id])]})
+
+    def add_finance_tier(self):
+        return self.env['tier.definition'].create({
+            'name': 'Finance over 10,000 (test)',
+            'model_id': self.env.ref('project_billing_schedule.model_project_invoice_proposal').id,
+            'review_type': 'group', 'sequence': 20,
+            'reviewer_group_id': self.env.ref('account.group_account_manager').id,
+            'definition_domain': "[('amount_total', '>', 10000)]"})
+
+    def test_a_second_tier_over_10000(self):
+        self.add_finance_tier()
+        self.timesheet(200.0)                                   # 20,000: 14,000 + 6,000
+        proposals = self.propose()
+        customer = self.by_partner(proposals, self.customer).sudo(self.pi_user)
+        grant = self.by_partner(proposals, self.grant).sudo(self.pi_user)
+        (customer | grant).action_submit()
+        self.assertEqual(customer.review_ids.mapped('name'),
+                         ['Finance over 10,000 (test)', 'Review project invoice proposals'])
+        self.assertEqual(grant.review_ids.mapped('name'), ['Review project invoice proposals'])
+        customer.sudo(self.reviewer).action_approve()
+        self.assertEqual(customer.state, 'review')          # waiting for the finance manager
+        with self.assertRaisesRegex(AccessError, 'waiting for: Finance over 10,000'):
+            customer.sudo(self.reviewer2).action_approve()
+        with self.assertRaisesRegex(UserError, 'must be approved by a reviewer'):
+            customer.action_post()
+        customer.sudo(self.finance).action_approve()
+        self.assertEqual((customer.state, customer.reviewed_uid), ('approved', self.finance))
+        self.assertEqual(set(customer.review_ids.mapped('status')), {'approved'})
+        self.assertEqual(customer.review_ids.mapped('done_by'), self.finance | self.reviewer)
+        grant.sudo(self.reviewer).action_approve()
+        (customer | grant).action_post()
+        self.assertEqual(sorted(proposals.mapped('invoice_id.amount_total')), [6000.0, 14000.0])
+
+    def test_the_reviews_are_written_by_the_workflow_only(self):
+        self.timesheet(10.0)
+        proposal = self.propose()[0]
+        proposal.sudo(self.pi_user).action_submit()
+        review = proposal.review_ids.sudo(self.pi_user)
+        self.assertEqual((len(review), review.status), (1, 'pending'))
+        with self.assertRaisesRegex(AccessError, 'written by Submit for review'):
+            review.write({'status': 'approved'})
+        with self.assertRaisesRegex(AccessError, 'written by Submit for review'):
+            review.unlink()
+        with self.assertRaisesRegex(AccessError, 'written by Submit for review'):
+            self.env['tier.review'].sudo(self.pi_user).create({
+                'model': 'project.invoice.proposal', 'res_id': proposal.id,
+                'definition_id': self.review_tier.id, 'status': 'approved'})
+        with self.assertRaisesRegex(UserError, 'set by the documents and workflows'):
+            proposal.sudo(self.pi_user).write({'review_ids': [(1, review.id, {'status': 'approved'})]})
+        # OCA's own entry points lead to the workflow: no reviewer, no approval
+        with self.assertRaisesRegex(AccessError, 'not a reviewer'):
+            proposal.sudo(self.pi_user).validate_tier()
+        for method in ('request_validation', 'restart_validation', 'reject_tier'):
+            with self.assertRaises(UserError):
+                getattr(proposal.sudo(self.pi_user), method)()
+        self.assertEqual((proposal.state, review.status), ('review', 'pending'))
+        # rejected: back to draft, the reviews end; resubmitted: asked again
+        proposal.sudo(self.reviewer).action_reject('Wrong rate')
+        self.assertEqual((proposal.state, len(proposal.review_ids)), ('draft', 0))
+        proposal.sudo(self.reviewer).action_submit()
+        with self.assertRaisesRegex(AccessError, 'four-eyes'):
+            proposal.sudo(self.reviewer).validate_tier()
+        proposal.sudo(self.reviewer2).validate_tier()
+        self.assertEqual(proposal.state, 'approved')
 
     def test_a_preparer_cannot_approve_by_writing_the_state(self):
         self.timesheet(10.0)

@@ -1,10 +1,16 @@
-"""The invoice pool rows of docs/access-matrix.md, one test per cell."""
+"""The invoice pool rows of docs/access-matrix.md, one test per cell. Run
+after installation: the project billing groups (columns of the matrix)
+exist only once that addon is installed too."""
+from odoo.tests.common import at_install, post_install
+
 from odoo.addons.project_invoicing_base.tests.access_case import AccessMatrixCase, cells
 
 from .access_matrix import MATRIX
 from .common import InvoicePoolCase
 
 
+@at_install(False)
+@post_install(True)
 @cells
 class TestPoolAccessMatrix(AccessMatrixCase, InvoicePoolCase):
     MATRIX = MATRIX
