@@ -49,10 +49,31 @@ def problem(ftype, value):
         except ValueError:
             return ftype
     elif ftype in ('one2many', 'many2many'):
-        if not isinstance(value, (list, tuple)) or not all(
-                isinstance(c, (list, tuple)) and c and c[0] in COMMANDS for c in value):
+        if not isinstance(value, (list, tuple)) or not all(_command(c) for c in value):
             return 'commands'
     return None
+
+
+def _id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _command(c):
+    """An x2many command of the ORM's own shapes: (0, _, vals),
+    (1, id, vals), (2, id), (3, id), (4, id), (5,), (6, _, ids)."""
+    if not isinstance(c, (list, tuple)) or not c or c[0] not in COMMANDS \
+            or isinstance(c[0], bool):
+        return False
+    op = c[0]
+    if op == 0:
+        return len(c) == 3 and isinstance(c[2], dict)
+    if op == 1:
+        return len(c) == 3 and _id(c[1]) and isinstance(c[2], dict)
+    if op in (2, 3, 4):
+        return len(c) >= 2 and _id(c[1])
+    if op == 5:
+        return True
+    return len(c) == 3 and isinstance(c[2], (list, tuple)) and all(_id(i) for i in c[2])
 
 
 def referenced_ids(ftype, value):

@@ -35,7 +35,12 @@ class AccountAnalyticLine(models.Model):
     and items (costs from vendor bills on the project's analytic account)
     and fees. The billing fields say what the customer is charged; the
     invoice status is derived from the billing ledger."""
-    _inherit = 'account.analytic.line'
+    _name = 'account.analytic.line'
+    _inherit = ['account.analytic.line', 'project.invoicing.input.check']
+    # what timesheet users and integrators enter (Odoo creates revenue and
+    # cost lines in bulk when it posts invoices: not checked again)
+    _input_check_fields = ('name', 'date', 'unit_amount', 'amount', 'project_id', 'task_id',
+                           'employee_id', 'sales_price', 'billing_type', 'product_id')
 
     billing_project_id = fields.Many2one(
         'project.project', string='Billing project', compute='_compute_billing_project',
@@ -209,6 +214,7 @@ class AccountAnalyticLine(models.Model):
 
     @api.model
     def create(self, vals):
+        self._check_input(vals)
         refuse(self, dict((k, v) for k, v in vals.items() if v), LEDGER_FIELDS, BILLING_DERIVED)
         if (vals.get('sales_price') or vals.get('billing_type')) and not self.env.user._is_superuser() \
                 and not self.user_has_groups('project_billing_schedule.group_project_invoicing_user'):

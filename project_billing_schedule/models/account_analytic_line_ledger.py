@@ -165,6 +165,7 @@ class AccountAnalyticLine(models.Model):
 
     @api.multi
     def write(self, vals):
+        self._check_input(vals)
         refuse(self, vals, LEDGER_FIELDS, BILLING_DERIVED)
         if 'sales_price' in vals:
             self._check_invoicing_user(_('change what a transaction is billed'))

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class AccountInvoice(models.Model):
@@ -83,6 +83,11 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_cancel(self):
+        reviewed = self.mapped('project_proposal_id').filtered('review_required')
+        if reviewed and not self.user_has_groups(
+                'project_billing_schedule.group_project_invoice_reviewer'):
+            raise AccessError(_('Invoice proposal %s was reviewed: only a reviewer cancels its '
+                                'invoice.') % reviewed[0].name)
         self.env['project.invoice.proposal']._check_cancellable(self.filtered('project_proposal_id'))
         self._release_project_costs()
         res = super(AccountInvoice, self).action_cancel()

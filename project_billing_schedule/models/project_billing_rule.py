@@ -31,13 +31,21 @@ class ProjectBillingRule(models.Model):
                                   'spent over planned hours (Fixed price: completed milestones).')
     last_threshold = fields.Float(compute='_compute_last_threshold', string='Last threshold reached')
 
+    @api.constrains('project_id', 'contract_id')
+    def _check_project(self):
+        # read as superuser: a refusal names records the user may not read
+        for rule in self.sudo().filtered('project_id'):
+            if rule.project_id.contract_id != rule.contract_id:
+                raise InputError(_('Billing rule "%s": project %s is not a project of contract %s.')
+                                 % (rule.name, rule.project_id.name, rule.contract_id.display_name))
+
     @api.constrains('thresholds', 'rule_type')
     def _check_thresholds(self):
-        for rule in self.filtered(lambda r: r.rule_type == 'completion'):
+        for rule in self.filtered(lambda r: r.rule_type == 'completion' or r.thresholds):
             values = rule._threshold_values()
             if not values or not all(0 < v <= 100 for v in values):  # NaN fails too
                 raise InputError(_('Billing rule "%s": give completion thresholds between 0 '
-                                        'and 100, e.g. 25,50,75,100.') % rule.name)
+                                   'and 100, e.g. 25,50,75,100.') % rule.name)
 
     def _threshold_values(self):
         try:

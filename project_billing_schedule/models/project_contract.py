@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.addons.project_invoicing_base.exceptions import InputError
 
 from ..allocation import fill
 from .project_funding_rule import rule_covers
@@ -27,7 +28,7 @@ class ProjectContract(models.Model):
         ('draft', 'Draft'),
         ('active', 'Active'),
         ('closed', 'Closed'),
-    ], default='draft', required=True, copy=False, track_visibility='onchange')
+    ], default='draft', required=True, readonly=True, copy=False, track_visibility='onchange')
     invoicing_mode = fields.Selection([
         ('project', 'Per project'),
         ('contract', 'Per contract'),
@@ -74,6 +75,15 @@ class ProjectContract(models.Model):
     proposal_ids = fields.One2many('project.invoice.proposal', 'contract_id', string='Proposals')
     proposal_count = fields.Integer(compute='_compute_proposal_count')
     completion_percent = fields.Float(compute='_compute_completion', string='Completion (%)')
+
+    @api.constrains('company_id')
+    def _check_company(self):
+        # read as superuser: a refusal names records the user may not read
+        for contract in self.sudo():
+            other = contract.project_ids.filtered(lambda p: p.company_id != contract.company_id)
+            if other:
+                raise InputError(_('Contract %s and its project %s belong to different companies.')
+                                 % (contract.display_name, other[0].name))
 
     _sql_constraints = [
         ('date_check', 'CHECK (date_end IS NULL OR date_start IS NULL OR date_end >= date_start)',
@@ -180,8 +190,11 @@ class ProjectContract(models.Model):
 
     @api.model
     def create(self, vals):
+        self._check_input(vals)  # before the company is read from it
         if vals.get('code', '/') == '/':
-            vals['code'] = self.env['ir.sequence'].next_by_code('project.contract') or '/'
+            company = vals.get('company_id') or self.env.user.company_id.id
+            vals['code'] = self.env['ir.sequence'].with_context(
+                force_company=company).next_by_code('project.contract') or '/'
         contract = super(ProjectContract, self).create(vals)
         if not contract.funding_source_ids and \
                 not self.env.context.get('project_contract_no_default_funding'):
@@ -201,6 +214,8 @@ class ProjectContract(models.Model):
 
     @api.multi
     def write(self, vals):
+        if 'state' in vals:
+            raise UserError(_('The state of a contract follows Activate, Close and Reset to draft.'))
         if 'review_required' in vals and self.filtered(
                 lambda c: c.review_required != bool(vals['review_required'])) and \
                 not self.user_has_groups('project_billing_schedule.group_project_invoice_reviewer'):
@@ -217,17 +232,21 @@ class ProjectContract(models.Model):
         return [(c.id, '[%s] %s' % (c.code, c.name) if c.code and c.code != '/' else c.name)
                 for c in self]
 
+    # the state follows these buttons (and is tracked); write() refuses it
     @api.multi
     def action_activate(self):
-        return self.write({'state': 'active'})
+        return self._write_state('active')
 
     @api.multi
     def action_close(self):
-        return self.write({'state': 'closed'})
+        return self._write_state('closed')
 
     @api.multi
     def action_draft(self):
-        return self.write({'state': 'draft'})
+        return self._write_state('draft')
+
+    def _write_state(self, state):
+        return super(ProjectContract, self).write({'state': state})
 
     # ------------------------------------------------------------------
     # Rates

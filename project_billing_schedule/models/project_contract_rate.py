@@ -18,6 +18,12 @@ class ProjectContractRate(models.Model):
 
     @api.constrains('employee_id', 'product_id')
     def _check_target(self):
-        for rate in self:
+        # read as superuser: a refusal names records the user may not read
+        for rate in self.sudo():
             if not (rate.employee_id or rate.product_id):
                 raise InputError(_('A contract rate is for an employee or a product.'))
+            company = rate.employee_id.company_id
+            if company and company != rate.contract_id.company_id:
+                raise InputError(_('%s works for %s, contract %s belongs to %s.') % (
+                    rate.employee_id.name, company.name, rate.contract_id.display_name,
+                    rate.contract_id.company_id.name))

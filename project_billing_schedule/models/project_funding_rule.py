@@ -36,22 +36,30 @@ class ProjectFundingRule(models.Model):
 
     @api.constrains('allocation_ids')
     def _check_allocations(self):
-        for rule in self:
+        # read as superuser: a refusal names records the user may not read
+        for rule in self.sudo():
             allocs = rule.allocation_ids
             if not allocs:
                 raise InputError(_('Funding rule "%s" has no allocations.') % rule.name)
             total = sum(allocs.mapped('percent'))
             if float_compare(total, 100.0, precision_digits=4) != 0:
                 raise InputError(_('The allocations of funding rule "%s" total %s %%; '
-                                        'they must total exactly 100 %%.') % (rule.name, total))
+                                   'they must total exactly 100 %%.') % (rule.name, total))
             rounding = allocs.filtered('is_rounding')
             if len(rounding) != 1:
                 raise InputError(_('Funding rule "%s" must have exactly one allocation '
-                                        'that carries the rounding difference (it has %d).')
-                                      % (rule.name, len(rounding)))
+                                   'that carries the rounding difference (it has %d).')
+                                 % (rule.name, len(rounding)))
             if allocs.mapped('source_id.contract_id') != rule.contract_id:
                 raise InputError(_('Funding rule "%s" allocates to a source of another '
-                                        'contract.') % rule.name)
+                                   'contract.') % rule.name)
+
+    @api.multi
+    def write(self, vals):
+        if 'contract_id' in vals and self.filtered(lambda r: r.contract_id.id != vals['contract_id']):
+            raise UserError(_('A funding rule stays with its contract; add a new one to the other '
+                              'contract.'))
+        return super(ProjectFundingRule, self).write(vals)
 
     @api.multi
     def unlink(self):

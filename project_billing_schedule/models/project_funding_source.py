@@ -50,10 +50,13 @@ class ProjectFundingSource(models.Model):
             if source.retention_release == 'completion_pct' and not \
                     0 < source.retention_release_percent <= 100:
                 raise InputError(_('Retention of %s: the release completion must be '
-                                        'between 0 and 100 %%.') % source.display_name)
+                                   'between 0 and 100 %%.') % source.display_name)
 
     @api.multi
     def write(self, vals):
+        if 'contract_id' in vals and self.filtered(lambda s: s.contract_id.id != vals['contract_id']):
+            raise UserError(_('A funding source stays with its contract; add a new one to the other '
+                              'contract.'))
         if vals.get('funding_type') == 'internal' and self.env['project.billing.ledger'].search(
                 [('source_id', 'in', self.ids), ('posted', '!=', 0)], limit=1):
             raise UserError(_('A funding source that was invoiced cannot become internal; set it '

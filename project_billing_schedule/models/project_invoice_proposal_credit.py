@@ -52,6 +52,9 @@ class ProjectInvoiceProposalCredit(models.Model):
         lines = self._creditable_lines(transactions, on_accounts, invoices, sources)
         self._check_not_adjusted(lines)
         if into:
+            # only a draft, never a proposal approved, posted or cancelled
+            into._check_state(('draft',), _('changed'))
+            into._check_rights()
             foreign = lines.filtered(lambda l: l.proposal_id.contract_id != into.contract_id or (
                 into.project_id and l.proposal_id.project_id != into.project_id))
             if foreign:
@@ -204,6 +207,12 @@ class ProjectInvoiceProposalCredit(models.Model):
         # Odoo's Modify (see account.invoice.refund) credits to invoice again
         reinvoice = bool(self.env.context.get('project_refund_reinvoice'))
         mirror = self._create_credits(lines, reinvoice, refund.date_invoice)
+        if mirror.filtered('review_required'):
+            # the mirror is approved at once: that would skip the review
+            raise UserError(_('Invoice proposals of %s are reviewed: credit %s with "Credit project '
+                              'transactions" (a credit proposal for a reviewer), not with a credit '
+                              'note of Invoicing.') % (original.contract_id.display_name,
+                                                       refund.refund_invoice_id.display_name))
         mirror._write_workflow({'state': 'approved', 'note': _('Credit note %s made in Invoicing.')
                       % (refund.number or refund.display_name)})
         return mirror

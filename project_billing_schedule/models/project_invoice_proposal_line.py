@@ -32,7 +32,9 @@ class ProjectInvoiceProposalLine(models.Model):
     proposal_id = fields.Many2one('project.invoice.proposal', required=True, ondelete='cascade',
                                   index=True)
     state = fields.Selection(related='proposal_id.state', readonly=True)
-    company_id = fields.Many2one(related='proposal_id.company_id', store=True, readonly=True)
+    # set with the line (its proposal's, which never changes): a stored
+    # related field would be recomputed over every line of a proposal
+    company_id = fields.Many2one('res.company', readonly=True, index=True)
     currency_id = fields.Many2one(related='proposal_id.currency_id', readonly=True)
     sequence = fields.Integer(default=10)
     transaction_type = fields.Selection(LINE_TYPES, string='Type', required=True, default='fee')
@@ -102,13 +104,15 @@ class ProjectInvoiceProposalLine(models.Model):
                 proposal.project_id and project != proposal.project_id)):
             raise UserError(_('A fee on %s belongs to its project (%s).') % (
                 proposal.name, proposal.project_id.name or proposal.contract_id.display_name))
-        vals = dict(vals, transaction_type='fee', amount=0.0)
+        vals = dict(vals, transaction_type='fee', amount=0.0, company_id=proposal.company_id.id)
         line = super(ProjectInvoiceProposalLine, self).create(vals)
         line._create_fee_transaction()
         return line
 
     def _create_internal(self, vals):
-        return super(ProjectInvoiceProposalLine, self).create(vals)
+        proposal = self.env['project.invoice.proposal'].browse(vals['proposal_id'])
+        return super(ProjectInvoiceProposalLine, self).create(
+            dict(vals, company_id=proposal.company_id.id))
 
     def _create_fee_transaction(self):
         """A fee added on a proposal becomes a fee transaction of the project
@@ -141,6 +145,8 @@ class ProjectInvoiceProposalLine(models.Model):
         """Create lines of a draft proposal with one INSERT from column
         arrays instead of an ORM create per line (a proposal of a month's
         timesheets has thousands); its totals are recomputed in batch."""
+        # every way lines come into a proposal ends here: a draft only
+        proposal._check_state(('draft',), _('changed'))
         cr = self.env.cr
         now = fields.Datetime.now()
         numbers = ('sequence', 'quantity', 'sales_price', 'share_percent', 'amount')
@@ -175,6 +181,7 @@ class ProjectInvoiceProposalLine(models.Model):
     # ------------------------------------------------------------------
     @api.multi
     def write(self, vals):
+        self._check_input(vals)  # sales price and quantity are popped below
         if self.filtered(lambda l: l.state != 'draft'):
             raise UserError(_('Lines of an invoice proposal can only change while it is a draft.'))
         vals = dict(vals)

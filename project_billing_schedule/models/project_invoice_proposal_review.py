@@ -108,7 +108,7 @@ class ProjectInvoiceProposalReview(models.Model):
             mine = proposal.review_ids.filtered(
                 lambda r: r.status == 'pending' and self.env.user in r.reviewer_ids)
             mine._write_review({'status': 'approved', 'done_by': self.env.uid,
-                                       'reviewed_date': now})
+                                'reviewed_date': now})
             proposal.invalidate_cache(['review_ids'], proposal.ids)
             waiting = proposal.review_ids.filtered(lambda r: r.status != 'approved')
             if waiting:

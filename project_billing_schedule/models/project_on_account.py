@@ -144,10 +144,10 @@ class ProjectOnAccount(models.Model):
             ptype = line.project_id.project_invoice_type
             if line.kind == 'milestone' and ptype != 'fixed_price':
                 raise InputError(_('Milestones belong to Fixed-price projects (%s is not one).')
-                                      % line.project_id.name)
+                                 % line.project_id.name)
             if line.kind in ('prepayment', 'deduction') and ptype != 'time_material':
                 raise InputError(_('Prepayments and deductions belong to Time-and-material '
-                                        'projects (%s is not one).') % line.project_id.name)
+                                   'projects (%s is not one).') % line.project_id.name)
             if line.amount_type == 'percent' and line.kind != 'milestone':
                 raise InputError(_('Only milestones can be a percent of the fixed price.'))
             if line.kind == 'deduction' and line.amount >= 0:
@@ -156,24 +156,24 @@ class ProjectOnAccount(models.Model):
                 raise InputError(_('A prepayment must be a positive amount: %s.') % line.name)
             if line.amount_type == 'percent' and not 0 < line.percent <= 100:
                 raise InputError(_('Milestone %s: the percent must be above 0 and at most 100.')
-                                      % line.name)
+                                 % line.name)
             if line.kind == 'milestone' and line.amount_type == 'fixed' and \
                     not line.fixed_amount > 0:
                 raise InputError(_('Milestone %s: the sales price must be above 0 (got %s).')
-                                      % (line.name, line.fixed_amount))
+                                 % (line.name, line.fixed_amount))
         for project in self.mapped('project_id'):
             self._check_deductions(project)
             milestones = project.on_account_ids.filtered(lambda o: o.kind == 'milestone')
             total_pct = sum(milestones.filtered(lambda o: o.amount_type == 'percent').mapped('percent'))
             if float_compare(total_pct, 100.0, precision_digits=4) > 0:
                 raise InputError(_('The billing schedule of %s adds up to %s %% of the fixed '
-                                        'price; it cannot exceed 100 %%.') % (project.name, total_pct))
+                                   'price; it cannot exceed 100 %%.') % (project.name, total_pct))
             rounding = project.contract_id.currency_id.rounding or 0.01
             if project.fixed_price and float_compare(
                     sum(milestones.mapped('amount')), project.fixed_price,
                     precision_rounding=rounding) > 0:
                 raise InputError(_('The billing schedule of %s exceeds its fixed price %s.')
-                                      % (project.name, project.fixed_price))
+                                 % (project.name, project.fixed_price))
 
     @api.model
     def _check_deductions(self, project):
@@ -188,7 +188,7 @@ class ProjectOnAccount(models.Model):
         rounding = project.contract_id.currency_id.rounding or 0.01
         if float_compare(deducted, prepaid, precision_rounding=rounding) > 0:
             raise InputError(_('The deductions of %s (%s) exceed what was prepaid and not yet '
-                                    'deducted (%s).') % (project.name, deducted, prepaid))
+                               'deducted (%s).') % (project.name, deducted, prepaid))
 
     @api.multi
     def write(self, vals):

@@ -6,7 +6,8 @@ INVOICEABLE = ('time_material', 'fixed_price')
 
 
 class ProjectProject(models.Model):
-    _inherit = 'project.project'
+    _name = 'project.project'
+    _inherit = ['project.project', 'project.invoicing.input.check']
 
     project_invoice_type = fields.Selection([
         ('internal', 'Internal'),
@@ -29,23 +30,33 @@ class ProjectProject(models.Model):
     @api.constrains('fixed_price')
     def _check_fixed_price_invoiced(self):
         for project in self:
+            milestones = project.on_account_ids.filtered(lambda o: o.kind == 'milestone')
+            if project.fixed_price < 0 or (milestones and not project.fixed_price > 0):
+                raise InputError(_('The fixed price of %s must be above 0 (got %s).') % (
+                    project.name, project.fixed_price))
+            fixed = sum(milestones.filtered(lambda o: o.amount_type == 'fixed').mapped('amount'))
+            if float_compare(fixed, project.fixed_price, precision_rounding=(
+                    project.contract_currency_id.rounding or 0.01)) > 0:
+                raise InputError(_('The fixed price of %s (%s) is below its fixed milestones (%s).')
+                                 % (project.name, project.fixed_price, fixed))
             frozen = project.on_account_ids._frozen_amounts()
             held = sum(frozen.values())
             if frozen and float_compare(project.fixed_price, held, precision_rounding=(
                     project.contract_currency_id.rounding or 0.01)) < 0:
                 raise InputError(_('The fixed price of %s cannot be lower than its proposed and '
-                                        'invoiced milestones (%s).') % (project.name, held))
+                                   'invoiced milestones (%s).') % (project.name, held))
 
     @api.constrains('project_invoice_type', 'contract_id')
     def _check_contract(self):
-        for project in self:
+        # read as superuser: a refusal names records the user may not read
+        for project in self.sudo():
             if project.project_invoice_type in INVOICEABLE and not project.contract_id:
                 raise InputError(_(
                     'Project %s is a Time-and-material or Fixed-price project: attach it '
                     'to a project contract.') % project.name)
             if project.contract_id and project.contract_id.company_id != project.company_id:
                 raise InputError(_('Project %s and its contract belong to different '
-                                        'companies.') % project.name)
+                                   'companies.') % project.name)
 
     @api.multi
     def _compute_billing_counts(self):

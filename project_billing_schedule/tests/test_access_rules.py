@@ -197,3 +197,116 @@ class TestBadInput(ProposalCase):
                          'price': 'twelve'}))
         self.refused('project.funding.source', ValidationError, r"\(funding_type\): 'gift' is not one of",
                      lambda: self.src_grant.write({'funding_type': 'gift'}))
+
+
+class TestContractWorkflow(ProposalCase):
+
+    def test_contract_state_follows_its_buttons(self):
+        contract = self.contract.sudo(self.pi_user)
+        with self.assertRaisesRegex(UserError, 'follows Activate, Close'):
+            contract.write({'state': 'closed'})
+        contract.action_activate()
+        self.assertEqual(self.contract.state, 'active')
+        contract.action_close()
+        self.assertEqual(self.contract.state, 'closed')
+        self.assertTrue(self.contract.message_ids.filtered(
+            lambda m: m.tracking_value_ids.filtered(lambda t: t.field == 'state')))
+
+
+class TestHostileFindings(ProposalCase):
+    """What an integrator tried over XML-RPC after the first hardening."""
+
+    def test_credits_go_into_drafts_only(self):
+        hours = self.timesheet(10.0)
+        first = self.propose()
+        first.action_post()
+        self.timesheet(1.0)
+        second = self.by_partner(self.propose(), self.customer)
+        second.action_submit()
+        self.reviewer2 = self.reviewer.copy({'login': 'pi_reviewer2_test'})
+        second.sudo(self.reviewer2).action_approve()
+        for target in (second, self.by_partner(first, self.customer)):
+            wizard = self.env['project.invoice.credit.wizard'].sudo(self.pi_user).create({
+                'transaction_ids': [(6, 0, hours.ids)], 'proposal_id': target.id})
+            with self.assertRaisesRegex(UserError, 'cannot be changed'):
+                wizard.action_create()
+        self.assertEqual((second.state, second.amount_total), ('approved', 70.0))
+
+    def test_reviewed_invoices_are_credited_and_cancelled_by_review(self):
+        self.contract.review_required = True
+        self.env['account.journal'].search([('type', '=', 'sale')]).write({'update_posted': True})
+        self.timesheet(10.0)
+        proposal = self.by_partner(self.propose(), self.customer)
+        proposal.action_submit()
+        proposal.sudo(self.reviewer).action_approve()
+        proposal.action_post()
+        invoice = proposal.invoice_id
+        refund = self.env['account.invoice.refund'].sudo(self.pi_user).with_context(
+            active_model='account.invoice', active_ids=invoice.ids).create(
+            {'description': 'Refund', 'filter_refund': 'refund'})
+        refund_invoice = self.env['account.invoice'].browse(
+            [d[2] for d in refund.invoice_refund()['domain'] if d[0] == 'id'][0])
+        with self.assertRaisesRegex(UserError, 'reviewed: credit .* with "Credit project'):
+            refund_invoice.sudo(self.pi_user).action_invoice_open()
+        with self.assertRaisesRegex(AccessError, 'only a reviewer cancels its invoice'):
+            invoice.sudo(self.pi_user).action_invoice_cancel()
+        self.assertEqual((invoice.state, proposal.state), ('open', 'posted'))
+
+    def test_nested_garbage_and_popped_values_name_the_field(self):
+        Contract = self.env['project.contract'].sudo(self.pi_user)
+        for garbage in ([(0, 0, 'x')], [(6, 0, 5)], [(0,)], [(1, 7, 'x')]):
+            with self.assertRaisesRegex(ValidationError, r'Rates \(rate_ids\): .* is not a list of '
+                                                         r'commands'):
+                Contract.create({'name': 'Garbage', 'partner_id': self.customer.id,
+                                 'rate_ids': garbage})
+        self.timesheet(10.0)
+        line = self.propose()[0].line_ids[0].sudo(self.pi_user)
+        for value in ('abc', float('nan'), [1]):
+            with self.assertRaisesRegex(ValidationError, r'\(sales_price\): .* is not a finite'):
+                line.write({'sales_price': value})
+        txn = line.analytic_line_id
+        with self.assertRaisesRegex(ValidationError, r"\(unit_amount\): 'inf' is not a finite"):
+            txn.sudo(self.pi_user).write({'unit_amount': 'inf'})
+        with self.assertRaisesRegex(ValidationError, r"\(date\): '2026-13-45' is not a date"):
+            txn.sudo(self.pi_user).write({'date': '2026-13-45'})
+        with self.assertRaisesRegex(ValidationError, r"\(fixed_price\): 'nan' is not a finite"):
+            self.project.write({'fixed_price': 'nan'})
+        with self.assertRaisesRegex(ValidationError, r"\(date_to\): '31-12' is not a date"):
+            self.env['project.periodic.invoice.wizard'].create({'date_to': '31-12'})
+
+    def test_a_missing_required_field_is_named(self):
+        with self.assertRaisesRegex(ValidationError, r'Partner \(partner_id\) must be given'):
+            self.env['project.funding.source'].create({'contract_id': self.contract.id})
+        with self.assertRaisesRegex(ValidationError, r'Contract name \(name\) must be given|'
+                                                     r'\(name\) must be given'):
+            self.env['project.contract'].create({'partner_id': self.customer.id})
+
+    def test_records_stay_with_their_contract_and_company(self):
+        other = self.env['project.contract'].create({'name': 'Other', 'partner_id': self.customer.id})
+        with self.assertRaisesRegex(UserError, 'stays with its contract'):
+            self.src_grant.write({'contract_id': other.id})
+        with self.assertRaisesRegex(UserError, 'stays with its contract'):
+            self.rule.write({'contract_id': other.id})
+        with self.assertRaisesRegex(ValidationError, 'is not a project of contract'):
+            self.env['project.billing.rule'].create({'contract_id': other.id, 'name': 'Cross',
+                                                     'project_id': self.project.id})
+        company = self.env['res.company'].create({'name': 'Elsewhere (test)'})
+        with self.assertRaisesRegex(ValidationError, 'belong to different companies'), \
+                self.env.cr.savepoint():
+            self.contract.write({'company_id': company.id})
+        stranger = self.env['hr.employee'].create({'name': 'Stranger', 'company_id': company.id})
+        with self.assertRaisesRegex(ValidationError, 'works for Elsewhere'):
+            self.env['project.contract.rate'].create({'contract_id': self.contract.id,
+                                                      'employee_id': stranger.id, 'price': 1.0})
+
+    def test_a_fixed_price_holds_its_milestones(self):
+        fp = self.env['project.project'].create({
+            'name': 'FP (price)', 'project_invoice_type': 'fixed_price',
+            'contract_id': self.contract.id, 'fixed_price': 1000.0})
+        self.env['project.on.account'].create({'project_id': fp.id, 'kind': 'milestone',
+                                               'name': 'Fixed', 'fixed_amount': 300.0})
+        with self.assertRaisesRegex(ValidationError, 'must be above 0'), self.env.cr.savepoint():
+            fp.write({'fixed_price': 0.0})
+        with self.assertRaisesRegex(ValidationError, r'\(200.0\) is below its fixed milestones'), \
+                self.env.cr.savepoint():
+            fp.write({'fixed_price': 200.0})

@@ -117,7 +117,7 @@ class TestPeriodicAndRules(ProposalCase):
         milestone = self.env['project.on.account'].create({
             'project_id': fp.id, 'kind': 'milestone', 'name': 'All', 'amount_type': 'percent',
             'percent': 100.0})
-        self.contract.state = 'active'
+        self.contract.action_activate()
         self.env['project.billing.rule'].create({'contract_id': self.contract.id, 'name': 'Milestones',
                                                  'rule_type': 'milestone'})
         self.env['project.billing.rule']._cron_apply()

@@ -8,6 +8,7 @@ class InvoiceCreditWizard(models.TransientModel):
     shares only (not the other funders' invoices of the same work); from
     the transaction list, the shares of the sources chosen."""
     _name = 'project.invoice.credit.wizard'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Credit invoiced transactions'
 
     transaction_ids = fields.Many2many('account.analytic.line', string='Transactions',

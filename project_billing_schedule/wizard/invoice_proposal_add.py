@@ -6,6 +6,7 @@ class InvoiceProposalAdd(models.TransientModel):
     """Add transactions to invoice to a draft proposal: its funding source's
     share of each (the other sources' shares are proposed to them)."""
     _name = 'project.invoice.proposal.add'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Add transactions to an invoice proposal'
 
     proposal_id = fields.Many2one('project.invoice.proposal', required=True,

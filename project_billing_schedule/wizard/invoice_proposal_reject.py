@@ -3,6 +3,7 @@ from odoo import api, fields, models
 
 class InvoiceProposalReject(models.TransientModel):
     _name = 'project.invoice.proposal.reject'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Reject invoice proposals'
 
     proposal_ids = fields.Many2many('project.invoice.proposal', required=True)

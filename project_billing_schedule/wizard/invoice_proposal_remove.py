@@ -8,6 +8,7 @@ class InvoiceProposalRemove(models.TransientModel):
     chargeable* (never proposed again, shown as such in invoice control;
     all funding shares of the transaction leave their draft proposals)."""
     _name = 'project.invoice.proposal.remove'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Remove transactions from an invoice proposal'
 
     line_ids = fields.Many2many('project.invoice.proposal.line', 'project_proposal_remove_line_rel',

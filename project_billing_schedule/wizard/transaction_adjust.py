@@ -9,6 +9,7 @@ class TransactionAdjust(models.TransientModel):
     corrective invoice for the difference). The timesheet's hours stay true
     (original - reversal + correction)."""
     _name = 'project.transaction.adjust'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Adjust an invoiced transaction'
 
     transaction_id = fields.Many2one('account.analytic.line', string='Transaction', required=True,

@@ -4,6 +4,7 @@ from odoo import fields, models
 class TransactionTypeSelection(models.AbstractModel):
     """The transaction types a wizard invoices, as tick boxes."""
     _name = 'project.transaction.type.selection'
+    _inherit = ['project.invoicing.input.check']
     _description = 'Transaction types to invoice'
 
     include_hours = fields.Boolean(string='Hours', default=True)

@@ -19,7 +19,7 @@ class AccountInvoiceMatchLine(models.Model):
 
     invoice_id = fields.Many2one('account.invoice', required=True, ondelete='cascade', index=True,
                                  readonly=True)
-    company_id = fields.Many2one(related='invoice_id.company_id', store=True, readonly=True)
+    company_id = fields.Many2one('res.company', readonly=True)  # the bill's, set with the check
     invoice_line_id = fields.Many2one('account.invoice.line', string='Bill line',
                                       ondelete='cascade', readonly=True)
     sequence = fields.Integer(readonly=True)

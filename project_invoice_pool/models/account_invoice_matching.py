@@ -119,13 +119,17 @@ class AccountInvoiceMatching(models.Model):
     @api.multi
     def action_update_matching_status(self):
         """Update matching status: run the checks, store them with the bill."""
+        if self.filtered('register_line_id') and not self.user_has_groups(
+                'project_invoice_pool.group_ap_clerk'):
+            raise AccessError(_('The matching status of a bill from the invoice pool is updated by '
+                                'the AP clerks.'))
         # the checks are the method's own record (no user writes them)
         Match = self.env['account.invoice.match.line'].sudo()
         Match.search([('invoice_id', 'in', self.ids)]).unlink()
         for bill in self:
             checks = bill._match_checks()
             for check in checks:
-                Match.create(dict(check, invoice_id=bill.id))
+                Match.create(dict(check, invoice_id=bill.id, company_id=bill.company_id.id))
             failed = [c['message'] for c in checks if not c['passed']]
             bill._write_match({
                 'match_state': 'not_matched' if failed else 'matched',

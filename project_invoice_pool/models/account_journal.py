@@ -43,6 +43,10 @@ class AccountJournal(models.Model):
                     'Journal %s: the pending invoices account %s must allow '
                     'reconciliation, so that each entry is matched with its '
                     'reversal.') % (journal.name, journal.register_pending_account_id.display_name))
+            accounts = journal.register_pending_account_id | journal.register_offset_account_id
+            if accounts.sudo().mapped('company_id') != journal.company_id:
+                raise InputError(_('Journal %s: its pending invoices and offset accounts belong to '
+                                   'its company %s.') % (journal.name, journal.company_id.name))
             if journal.register_offset_account_id.internal_type != 'payable':
                 raise InputError(_(
                     'Journal %s: the offset account must be a payable account.') % journal.name)

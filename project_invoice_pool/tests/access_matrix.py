@@ -11,6 +11,7 @@ MATRIX = [
     ('register_read', AP | {'approver'} | BILLING, 'Read register entries and the invoice pool'),
     ('entry_cancel', AP, 'Cancel a pool entry (reverses its interim posting)'),
     ('bill_create', AP, 'Create the vendor bill of a pool entry'),
+    ('matching', AP, 'Update the matching status of a bill from the pool'),
     ('bill_post', AP, 'Post a matching vendor bill from the pool'),
     ('override', {'ap_manager', 'adviser'}, 'Post a vendor bill that does not match'),
     ('pending_check', AP, 'Run the pending invoices account check'),

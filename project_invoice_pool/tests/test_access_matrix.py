@@ -58,6 +58,12 @@ class TestPoolAccessMatrix(AccessMatrixCase, InvoicePoolCase):
         entry.sudo(user).action_create_bill()
         self.assertEqual((entry.invoice_id.state, entry.invoice_id.amount_total), ('draft', 75.0))
 
+    def do_matching(self, user):
+        _entry, bill = self.billed(price=80.0)
+        bill.sudo(user).action_update_matching_status()
+        self.assertEqual((bill.match_state, len(bill.match_line_ids.filtered(lambda m: not m.passed))),
+                         ('not_matched', 2))   # unit price and total
+
     def do_bill_post(self, user):
         entry, bill = self.billed()
         bill.sudo(user).action_invoice_open()

@@ -1,7 +1,7 @@
 """Two companies, each with its own chart and currency: the invoice pool
 of each books in its own register journal and accounts, bills land in its
 own purchase journal, and neither company's clerk sees the other's entries."""
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests.common import SavepointCase
 
 from odoo.addons.project_invoicing_base.tests.companies import make_company, make_user
@@ -75,3 +75,27 @@ class TestTwoCompanies(SavepointCase):
         check = env_b['account.invoice.pool.check'].create({'company_id': self.company_b.id})
         self.assertEqual(check.company_id, self.company_b)
         self.assertEqual(check.difference, 0.0)
+
+    def test_nothing_of_another_company_is_taken(self):
+        clerk_b = make_user(self.env, 'clerk_b_test', self.company_b,
+                            ['project_invoice_pool.group_ap_clerk'])
+        po_a = self.env['purchase.order'].create({
+            'partner_id': self.vendor.id, 'company_id': self.company_a.id,
+            'order_line': [(0, 0, {'product_id': self.product.id, 'name': 'Service',
+                                   'product_qty': 1.0, 'price_unit': 75.0,
+                                   'product_uom': self.product.uom_po_id.id,
+                                   'date_planned': '2026-11-01', 'taxes_id': [(6, 0, [])]})]})
+        # refused with the records named, though clerk B cannot read them
+        with self.assertRaisesRegex(ValidationError, r'belongs to %s, register entry' %
+                                    self.company_a.name):
+            self.env['account.invoice.register'].sudo(clerk_b).create({'line_ids': [(0, 0, {
+                'partner_id': self.vendor.id, 'vendor_invoice_number': 'X-CO', 'name': 'Service',
+                'amount': 75.0, 'purchase_id': po_a.id, 'invoice_date': '2026-11-02',
+                'approver_id': self.approver.id})]})
+        journal_a = self.env['account.journal'].search([
+            ('is_invoice_register', '=', True), ('company_id', '=', self.company_a.id)])
+        account_b = self.env['account.account'].search([
+            ('company_id', '=', self.company_b.id), ('reconcile', '=', True),
+            ('internal_type', '=', 'other')], limit=1)
+        with self.assertRaisesRegex(ValidationError, 'belong to its company'):
+            journal_a.write({'register_pending_account_id': account_b.id})

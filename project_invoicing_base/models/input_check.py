@@ -11,10 +11,14 @@ class InputCheck(models.AbstractModel):
     written (the transaction then leaves no row behind)."""
     _name = 'project.invoicing.input.check'
     _description = 'Input checked for every caller'
+    # the fields checked; None: all (a model of Odoo's that other modules
+    # create in bulk, e.g. analytic lines, names the ones its users enter)
+    _input_check_fields = None
 
     @api.model
     def create(self, vals):
         self._check_input(vals)
+        self._check_required(vals)
         return super(InputCheck, self).create(vals)
 
     @api.multi
@@ -41,9 +45,31 @@ class InputCheck(models.AbstractModel):
         }[kind]
 
     @api.model
+    def _check_required(self, vals):
+        """A required field left empty is named (PostgreSQL's NOT NULL would
+        answer "the operation cannot be completed" without the field)."""
+        if self._input_check_fields is not None:
+            return
+        parents = set(self._inherits.values())
+        missing = [n for n, f in self._fields.items()
+                   if f.required and f.store and not f.compute and not f.related
+                   and not getattr(f, 'inherited', False) and n not in parents
+                   and f.type not in ('boolean', 'one2many', 'many2many')
+                   and (vals.get(n) is None or vals.get(n) is False or vals.get(n) == '')]
+        if missing:
+            defaults = self.default_get(missing)
+            missing = [n for n in missing if defaults.get(n) is None or defaults.get(n) is False
+                       or defaults.get(n) == '']
+        if missing:
+            raise InputError(_('%s: %s must be given.') % (self._description, ', '.join(
+                '%s (%s)' % (self._fields[n].string, n) for n in missing)))
+
+    @api.model
     def _check_input(self, vals):
         wanted = {}
         for name, value in vals.items():
+            if self._input_check_fields is not None and name not in self._input_check_fields:
+                continue
             field = self._fields.get(name)
             if field is None:
                 continue

@@ -25,6 +25,10 @@ class TestInputTypes(unittest.TestCase):
         self.assertIsNone(problem('date', '2026-11-30'))
         self.assertEqual(problem('datetime', '2026-11-30 25:00:00'), 'datetime')
         self.assertEqual(problem('many2many', [6, 0, [1]]), 'commands')
+        for garbage in ([(0, 0, 'x')], [(6, 0, 5)], [(0,)], [(1, 7, 'x')], [(4, 'a')],
+                        [(6, 0, [1, -2])], [(True, 0, {})], [(7, 1)]):
+            self.assertEqual(problem('one2many', garbage), 'commands', garbage)
+        self.assertIsNone(problem('one2many', [(0, 0, {'a': 1}), (1, 3, {}), (2, 4), (5,)]))
         self.assertIsNone(problem('many2many', [(6, 0, [1, 2])]))
         self.assertEqual(referenced_ids('many2many', [(6, 0, [1, 2]), (4, 9), (0, 0, {})]),
                          [1, 2, 9])
