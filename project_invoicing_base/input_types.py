@@ -7,6 +7,7 @@ import math
 from datetime import datetime
 
 NUMBERS = ('float', 'monetary')
+LIMIT = 1e15  # no amount or quantity comes near; Decimal rounding fails far above
 COMMANDS = range(0, 7)
 
 
@@ -33,6 +34,8 @@ def problem(ftype, value):
         number = _number(value)
         if number is None or not math.isfinite(number):
             return 'number'
+        if abs(number) >= LIMIT:
+            return 'range'
     elif ftype == 'integer':
         number = _number(value)
         if number is None or not math.isfinite(number) or number != int(number) \

@@ -13,6 +13,7 @@ from . import account_analytic_line_ledger
 from . import purchase_order_line
 from . import account_move_line
 from . import account_invoice
+from . import account_invoice_workflow
 from . import project_invoice_proposal
 from . import project_invoice_proposal_line
 from . import project_invoice_proposal_build

@@ -37,10 +37,11 @@ class ProjectContract(models.Model):
              'covering all projects of the contract.')
     project_ids = fields.One2many('project.project', 'contract_id', string='Projects')
     project_count = fields.Integer(compute='_compute_counts')
+    # copied by copy() below, each rule paying the copied sources
     funding_source_ids = fields.One2many('project.funding.source', 'contract_id',
-                                         string='Funding sources', copy=True)
+                                         string='Funding sources')
     funding_rule_ids = fields.One2many('project.funding.rule', 'contract_id',
-                                       string='Funding rules', copy=True)
+                                       string='Funding rules')
     rate_ids = fields.One2many('project.contract.rate', 'contract_id', string='Rates', copy=True)
     contract_value = fields.Monetary(
         string='Contract value', track_visibility='onchange',
@@ -70,8 +71,7 @@ class ProjectContract(models.Model):
         string='Review invoice proposals',
         help='Invoice proposals of this contract must be approved by a reviewer '
              'before they are posted (also forced for all contracts in the settings).')
-    billing_rule_ids = fields.One2many('project.billing.rule', 'contract_id', string='Billing rules',
-                                       copy=True)
+    billing_rule_ids = fields.One2many('project.billing.rule', 'contract_id', string='Billing rules')
     proposal_ids = fields.One2many('project.invoice.proposal', 'contract_id', string='Proposals')
     proposal_count = fields.Integer(compute='_compute_proposal_count')
     completion_percent = fields.Float(compute='_compute_completion', string='Completion (%)')
@@ -210,6 +210,26 @@ class ProjectContract(models.Model):
                     'contract_id': contract.id, 'name': _('All transactions'),
                     'allocation_ids': [(0, 0, {'source_id': source.id, 'percent': 100.0,
                                                'is_rounding': True})]})
+        return contract
+
+    @api.multi
+    def copy(self, default=None):
+        """A copy gets funding of its own: the sources copied and the rules
+        paying the copies (a copied allocation would pay the original's
+        source). Rules and billing rules of the original's projects or tasks
+        stay behind. Copied as superuser, like a new contract's default
+        funding, after super() checked the right to create the contract."""
+        self.ensure_one()
+        contract = super(ProjectContract, self.with_context(
+            project_contract_no_default_funding=True)).copy(default)
+        sources = dict((s, s.sudo().copy({'contract_id': contract.id}))
+                       for s in self.funding_source_ids)
+        for rule in self.funding_rule_ids.filtered(lambda r: not (r.project_id or r.task_id)):
+            rule.sudo().copy({'contract_id': contract.id, 'allocation_ids': [(0, 0, {
+                'sequence': a.sequence, 'source_id': sources[a.source_id].id, 'percent': a.percent,
+                'is_rounding': a.is_rounding}) for a in rule.allocation_ids]})
+        for rule in self.billing_rule_ids.filtered(lambda r: not r.project_id):
+            rule.copy({'contract_id': contract.id})
         return contract
 
     @api.multi

@@ -34,6 +34,15 @@ class ProjectFundingRule(models.Model):
     allocation_ids = fields.One2many('project.funding.allocation', 'rule_id',
                                      string='Funding rule allocations', copy=True)
 
+    @api.constrains('project_id', 'task_id', 'contract_id')
+    def _check_scope(self):
+        # read as superuser: a refusal names records the user may not read
+        for rule in self.sudo():
+            if rule.project_id and rule.project_id.contract_id != rule.contract_id or \
+                    rule.task_id and rule.task_id.project_id.contract_id != rule.contract_id:
+                raise InputError(_('Funding rule "%s": its project and task are of contract %s.')
+                                 % (rule.name, rule.contract_id.display_name))
+
     @api.constrains('allocation_ids')
     def _check_allocations(self):
         # read as superuser: a refusal names records the user may not read

@@ -185,8 +185,11 @@ class ProjectInvoiceProposalLine(models.Model):
         if self.filtered(lambda l: l.state != 'draft'):
             raise UserError(_('Lines of an invoice proposal can only change while it is a draft.'))
         vals = dict(vals)
+        # numbers as the ORM reads them ('5' and False included: checked above)
         price = vals.pop('sales_price', None)
+        price = float(price or 0.0) if price is not None else None
         quantity = vals.pop('quantity', None)
+        quantity = float(quantity or 0.0) if quantity is not None else None
         other = set(vals) - FREE_FIELDS
         if other:
             raise UserError(_('%s of a proposal line follow the transaction and its funding '

@@ -157,6 +157,9 @@ class ProjectOnAccount(models.Model):
             if line.amount_type == 'percent' and not 0 < line.percent <= 100:
                 raise InputError(_('Milestone %s: the percent must be above 0 and at most 100.')
                                  % line.name)
+            if line.kind == 'milestone' and not line.project_id.fixed_price > 0:
+                raise InputError(_('Set the fixed price of %s before its milestones.')
+                                 % line.project_id.name)
             if line.kind == 'milestone' and line.amount_type == 'fixed' and \
                     not line.fixed_amount > 0:
                 raise InputError(_('Milestone %s: the sales price must be above 0 (got %s).')

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
@@ -46,7 +47,7 @@ class ProjectProject(models.Model):
                 raise InputError(_('The fixed price of %s cannot be lower than its proposed and '
                                    'invoiced milestones (%s).') % (project.name, held))
 
-    @api.constrains('project_invoice_type', 'contract_id')
+    @api.constrains('project_invoice_type', 'contract_id', 'company_id')
     def _check_contract(self):
         # read as superuser: a refusal names records the user may not read
         for project in self.sudo():
@@ -57,6 +58,21 @@ class ProjectProject(models.Model):
             if project.contract_id and project.contract_id.company_id != project.company_id:
                 raise InputError(_('Project %s and its contract belong to different '
                                    'companies.') % project.name)
+
+    @api.multi
+    def write(self, vals):
+        if {'contract_id', 'project_invoice_type'} & set(vals):
+            Line = self.env['project.invoice.proposal.line']
+            for project in self:
+                moved = ('contract_id' in vals and project.contract_id.id != vals['contract_id']) \
+                    or ('project_invoice_type' in vals and
+                        project.project_invoice_type != vals['project_invoice_type'])
+                if moved and (project.on_account_ids or Line.search_count(
+                        [('project_id', '=', project.id), ('proposal_id.state', '!=', 'cancel')])):
+                    raise UserError(_('Project %s has a billing schedule or invoice proposals: its '
+                                      'contract and invoicing type stay as they are.')
+                                    % project.name)
+        return super(ProjectProject, self).write(vals)
 
     @api.multi
     def _compute_billing_counts(self):

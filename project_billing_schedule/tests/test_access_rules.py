@@ -310,3 +310,76 @@ class TestHostileFindings(ProposalCase):
         with self.assertRaisesRegex(ValidationError, r'\(200.0\) is below its fixed milestones'), \
                 self.env.cr.savepoint():
             fp.write({'fixed_price': 200.0})
+
+    def test_a_project_invoice_follows_odoo_workflow_only(self):
+        self.env['account.journal'].search([('type', '=', 'sale')]).write({'update_posted': True})
+        self.timesheet(10.0)
+        proposal = self.by_partner(self.propose(), self.customer)
+        proposal.action_post()
+        invoice = proposal.invoice_id.sudo(self.pi_user)
+        with self.assertRaisesRegex(UserError, 'only Validate, Cancel and Reset to draft change'):
+            invoice.write({'state': 'cancel'})
+        with self.assertRaisesRegex(UserError, 'cancel the invoice, not its entry'):
+            invoice.move_id.button_cancel()
+        refund = invoice.refund(description='Refund')
+        for step in (refund.action_move_create, refund.invoice_validate,
+                     lambda: refund.write({'refund_invoice_id': False})):
+            with self.assertRaisesRegex(UserError, 'only Validate, Cancel and Reset to draft change'):
+                step()
+        self.assertEqual((invoice.state, invoice.move_id.state, refund.state, proposal.state),
+                         ('open', 'posted', 'draft', 'posted'))
+        # Odoo's own way still works and the ledger follows it
+        invoice.action_invoice_cancel()
+        self.assertEqual(proposal.state, 'cancel')
+
+    def test_numbers_as_odoo_reads_them_and_empty_required_fields(self):
+        self.timesheet(10.0)
+        line = self.by_partner(self.propose(), self.customer).line_ids.sudo(self.pi_user)
+        line.write({'sales_price': '110'})
+        self.assertEqual(line.amount, 770.0)
+        with self.assertRaisesRegex(ValidationError, r'\(sales_price\): 1e\+308 is not a number '
+                                                     r'below 10\^15'):
+            line.write({'sales_price': 1e308})
+        with self.assertRaisesRegex(ValidationError, r'Company \(company_id\) must be given'):
+            self.env['project.contract'].create({'name': 'No company',
+                                                 'partner_id': self.customer.id,
+                                                 'company_id': False})
+        with self.assertRaisesRegex(ValidationError, r'Customer \(partner_id\) must be given'):
+            self.contract.write({'partner_id': False})
+
+    def test_projects_keep_their_contract_type_and_company(self):
+        self.timesheet(10.0)
+        self.propose()
+        other = self.env['project.contract'].create({'name': 'Other', 'partner_id': self.customer.id})
+        with self.assertRaisesRegex(UserError, 'contract and invoicing type stay as they are'):
+            self.project.write({'contract_id': other.id})
+        with self.assertRaisesRegex(UserError, 'contract and invoicing type stay as they are'):
+            self.project.write({'project_invoice_type': 'fixed_price'})
+        company = self.env['res.company'].create({'name': 'Elsewhere 2 (test)'})
+        with self.assertRaisesRegex(ValidationError, 'belong to different companies'), \
+                self.env.cr.savepoint():
+            self.project.write({'company_id': company.id})
+        with self.assertRaisesRegex(ValidationError, 'its project and task are of contract'):
+            self.env['project.funding.rule'].create({
+                'contract_id': other.id, 'name': 'Cross', 'project_id': self.project.id,
+                'allocation_ids': [(0, 0, {'source_id': other.funding_source_ids.id,
+                                           'percent': 100.0, 'is_rounding': True})]})
+        unpriced = self.env['project.project'].create({
+            'name': 'FP (no price)', 'project_invoice_type': 'fixed_price',
+            'contract_id': self.contract.id})
+        with self.assertRaisesRegex(ValidationError, 'Set the fixed price of FP \\(no price\\)'):
+            self.env['project.on.account'].create({'project_id': unpriced.id, 'kind': 'milestone',
+                                                   'name': 'Half', 'amount_type': 'percent',
+                                                   'percent': 50.0})
+
+    def test_a_contract_copied_with_funding_of_its_own(self):
+        self.env['project.billing.rule'].create({'contract_id': self.contract.id, 'name': 'Thirds',
+                                                 'thresholds': '33,66,100'})
+        copy = self.contract.sudo(self.pi_user).copy()
+        copy = copy.sudo()
+        self.assertEqual(copy.funding_source_ids.mapped('partner_id'), self.customer | self.grant)
+        self.assertEqual(copy.funding_rule_ids.allocation_ids.mapped('source_id'),
+                         copy.funding_source_ids)
+        self.assertEqual(sorted(copy.funding_rule_ids.allocation_ids.mapped('percent')), [30.0, 70.0])
+        self.assertEqual(copy.billing_rule_ids.mapped('thresholds'), ['33,66,100'])
+        self.assertEqual(self.contract.funding_source_ids, self.src_customer | self.src_grant)

@@ -200,8 +200,10 @@ class TestLedgerGuards(LedgerCase):
             customer.invoice_id.invoice_line_ids[:1].price_unit = 1.0
         self.sale_journal_cancellable()
         customer.invoice_id.action_invoice_cancel()
-        with self.assertRaisesRegex(UserError, 'not by reopening it'):
+        with self.assertRaisesRegex(UserError, 'only Validate, Cancel and Reset to draft change'):
             customer.invoice_id.write({'state': 'draft'})
+        with self.assertRaisesRegex(UserError, 'instead of reopening this invoice'):
+            customer.invoice_id.action_invoice_draft()
 
     def test_adjust_credits_each_funder_what_it_was_billed(self):
         self.src_grant.limit_amount = 300.0

@@ -121,8 +121,8 @@ class AccountInvoiceMatching(models.Model):
         """Update matching status: run the checks, store them with the bill."""
         if self.filtered('register_line_id') and not self.user_has_groups(
                 'project_invoice_pool.group_ap_clerk'):
-            raise AccessError(_('The matching status of a bill from the invoice pool is updated by '
-                                'the AP clerks.'))
+            raise AccessError(_('Bills from the invoice pool are checked (matching status) and '
+                                'posted by the AP clerks.'))
         # the checks are the method's own record (no user writes them)
         Match = self.env['account.invoice.match.line'].sudo()
         Match.search([('invoice_id', 'in', self.ids)]).unlink()

@@ -57,6 +57,10 @@ class AccountInvoiceRegister(models.Model):
     @api.model
     def create(self, vals):
         self._check_input(vals)  # before the journal is read from it
+        if vals.get('journal_id') and not vals.get('company_id'):
+            # the register of a journal is of its company (not the user's current one)
+            vals = dict(vals, company_id=self.env['account.journal'].browse(
+                vals['journal_id']).company_id.id)
         if vals.get('name', '/') == '/':
             journal = self.env['account.journal'].browse(vals.get('journal_id')) \
                 or self._default_journal()

@@ -35,7 +35,9 @@ class TestTwoCompanies(SavepointCase):
                                    'product_uom': self.product.uom_po_id.id,
                                    'date_planned': '2026-11-01', 'taxes_id': [(6, 0, [])]})]})
         po.button_confirm()
-        register = env['account.invoice.register'].create({'line_ids': [(0, 0, {
+        journal = self.env['account.journal'].search([('is_invoice_register', '=', True),
+                                                      ('company_id', '=', company.id)])
+        register = env['account.invoice.register'].create({'journal_id': journal.id, 'line_ids': [(0, 0, {
             'partner_id': self.vendor.id, 'vendor_invoice_number': number, 'name': 'Service',
             'amount': 75.0, 'purchase_id': po.id, 'invoice_date': '2026-11-02',
             'approver_id': self.approver.id})]})

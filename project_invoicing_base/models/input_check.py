@@ -24,6 +24,7 @@ class InputCheck(models.AbstractModel):
     @api.multi
     def write(self, vals):
         self._check_input(vals)
+        self._check_required(vals, writing=True)
         return super(InputCheck, self).write(vals)
 
     def _check_rights(self, operation='write'):
@@ -37,6 +38,7 @@ class InputCheck(models.AbstractModel):
     def _expected(self, kind):
         return {
             'number': _('a finite number'),
+            'range': _('a number below 10^15'),
             'integer': _('a whole number'),
             'id': _('a record id'),
             'date': _('a date (YYYY-MM-DD)'),
@@ -45,21 +47,26 @@ class InputCheck(models.AbstractModel):
         }[kind]
 
     @api.model
-    def _check_required(self, vals):
-        """A required field left empty is named (PostgreSQL's NOT NULL would
-        answer "the operation cannot be completed" without the field)."""
+    def _check_required(self, vals, writing=False):
+        """A required field left or made empty is named (PostgreSQL's NOT
+        NULL would answer "the operation cannot be completed" without it)."""
         if self._input_check_fields is not None:
             return
+
+        def empty(value):
+            return value is None or value is False or value == ''
         parents = set(self._inherits.values())
-        missing = [n for n, f in self._fields.items()
-                   if f.required and f.store and not f.compute and not f.related
-                   and not getattr(f, 'inherited', False) and n not in parents
-                   and f.type not in ('boolean', 'one2many', 'many2many')
-                   and (vals.get(n) is None or vals.get(n) is False or vals.get(n) == '')]
-        if missing:
-            defaults = self.default_get(missing)
-            missing = [n for n in missing if defaults.get(n) is None or defaults.get(n) is False
-                       or defaults.get(n) == '']
+        required = [n for n, f in self._fields.items()
+                    if f.required and f.store and not f.compute and not f.related
+                    and not getattr(f, 'inherited', False) and n not in parents
+                    and f.type not in ('boolean', 'one2many', 'many2many')]
+        # sent empty: missing whatever the default; not sent: the default counts
+        missing = [n for n in required if n in vals and empty(vals[n])]
+        if not writing:
+            absent = [n for n in required if n not in vals]
+            if absent:
+                defaults = self.default_get(absent)
+                missing += [n for n in absent if empty(defaults.get(n))]
         if missing:
             raise InputError(_('%s: %s must be given.') % (self._description, ', '.join(
                 '%s (%s)' % (self._fields[n].string, n) for n in missing)))
