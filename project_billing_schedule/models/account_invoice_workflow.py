@@ -36,8 +36,10 @@ class AccountInvoiceWorkflow(models.Model):
                              i.refund_invoice_id.project_proposal_id)
 
     def _check_workflow(self, what):
+        if in_workflow(self.env.cr):
+            return
         documents = self._project_documents()
-        if documents and not in_workflow(self.env.cr):
+        if documents:
             raise UserError(_('%s is a project invoice: only Validate, Cancel and Reset to draft '
                               'change its %s.') % (documents[0].display_name, what))
 
