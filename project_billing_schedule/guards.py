@@ -15,6 +15,14 @@ def derived(self, vals, names=None):
                   and fields[n].compute and fields[n].readonly and not fields[n].inverse)
 
 
+def stays_with_contract(self, vals):
+    """Funding sources and rules stay with their contract (what they paid
+    is the contract's)."""
+    if 'contract_id' in vals and self.filtered(lambda r: r.contract_id.id != vals['contract_id']):
+        raise UserError(_('%s stays with its contract; add a new one to the other contract.')
+                        % self._description)
+
+
 def refuse(self, vals, locked, names=None):
     """Refuse `vals` that set a field of `locked` or a derived field."""
     bad = sorted(set(derived(self, vals, names)) | (set(locked) & set(vals)))

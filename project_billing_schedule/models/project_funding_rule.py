@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
+from ..guards import stays_with_contract
+
 TRANSACTION_TYPES = [
     ('hour', 'Hours'),
     ('expense', 'Expenses'),
@@ -65,9 +67,7 @@ class ProjectFundingRule(models.Model):
 
     @api.multi
     def write(self, vals):
-        if 'contract_id' in vals and self.filtered(lambda r: r.contract_id.id != vals['contract_id']):
-            raise UserError(_('A funding rule stays with its contract; add a new one to the other '
-                              'contract.'))
+        stays_with_contract(self, vals)
         return super(ProjectFundingRule, self).write(vals)
 
     @api.multi

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
+from ..guards import stays_with_contract
+
 
 class ProjectFundingSource(models.Model):
     """Financieringsbron: who pays (part of) a contract's transactions."""
@@ -54,9 +56,7 @@ class ProjectFundingSource(models.Model):
 
     @api.multi
     def write(self, vals):
-        if 'contract_id' in vals and self.filtered(lambda s: s.contract_id.id != vals['contract_id']):
-            raise UserError(_('A funding source stays with its contract; add a new one to the other '
-                              'contract.'))
+        stays_with_contract(self, vals)
         if vals.get('funding_type') == 'internal' and self.env['project.billing.ledger'].search(
                 [('source_id', 'in', self.ids), ('posted', '!=', 0)], limit=1):
             raise UserError(_('A funding source that was invoiced cannot become internal; set it '

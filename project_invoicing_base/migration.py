@@ -1,0 +1,11 @@
+"""Shared by the addons' migration scripts."""
+
+
+def fill_company(cr, columns):
+    """Add `company_id` to each (table, parent table, column to the parent)
+    and fill it from the parent in SQL, before Odoo sees the new column (it
+    would otherwise compute it row by row)."""
+    for table, parent, column in columns:
+        cr.execute('ALTER TABLE %s ADD COLUMN IF NOT EXISTS company_id integer' % table)
+        cr.execute('UPDATE %s t SET company_id = p.company_id FROM %s p '
+                   'WHERE p.id = t.%s AND t.company_id IS NULL' % (table, parent, column))
