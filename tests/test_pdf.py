@@ -1,0 +1,44 @@
+"""The printed project invoice carries the company (header and footer need
+wkhtmltopdf with patched Qt, which setup/install puts first on the PATH)."""
+import subprocess
+import time
+
+import requests
+
+
+def _pdf_text(srv, invoice_id):
+    session = requests.Session()
+    session.post(srv.url + '/web/session/authenticate', json={'jsonrpc': '2.0', 'params': {
+        'db': srv.db, 'login': srv.login, 'password': srv.password}}).raise_for_status()
+    response = session.get('%s/report/pdf/project_billing_schedule.report_project_invoice/%d'
+                           % (srv.url, invoice_id))
+    assert response.status_code == 200
+    assert response.headers['content-type'] == 'application/pdf'
+    return subprocess.run(['pdftotext', '-layout', '-', '-'], input=response.content,
+                          capture_output=True, check=True).stdout.decode()
+
+
+def test_project_invoice_pdf_has_the_company_header_and_footer(odoo_server):
+    srv = odoo_server
+    tag = str(int(time.time() * 1000))
+    customer = srv.execute('res.partner', 'create', {
+        'name': 'PDF customer ' + tag, 'customer': True, 'street': 'Keizersgracht 1',
+        'city': 'Amsterdam', 'zip': '1015 CJ'})
+    contract = srv.execute('project.contract', 'create', {'name': 'PDF ' + tag,
+                                                          'partner_id': customer})
+    project = srv.execute('project.project', 'create', {
+        'name': 'PDF project ' + tag, 'project_invoice_type': 'time_material',
+        'contract_id': contract})
+    employee = srv.execute('hr.employee', 'search', [], limit=1)[0]
+    srv.execute('account.analytic.line', 'create', {
+        'name': 'Analysis', 'project_id': project, 'employee_id': employee, 'unit_amount': 2.0,
+        'date': '2026-11-02'})
+    proposals = srv.execute('project.contract', 'create_invoice_proposals', [contract], '2026-11-30')
+    srv.execute('project.invoice.proposal', 'action_post', proposals)
+    invoice = srv.execute('project.invoice.proposal', 'read', proposals, ['invoice_id'])[0]
+    company = srv.execute('res.users', 'read', [srv.uid()], ['company_id'])[0]['company_id'][1]
+    text = _pdf_text(srv, invoice['invoice_id'][0])
+    assert company in text                      # the header (external layout)
+    assert 'Page: 1 / 1' in text                # the footer, from --footer-html
+    assert 'PDF customer ' + tag in text and 'Keizersgracht 1' in text
+    assert 'Invoice' in text
