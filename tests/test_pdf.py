@@ -1,5 +1,6 @@
 """The printed project invoice carries the company (header and footer need
 wkhtmltopdf with patched Qt, which setup/install puts first on the PATH)."""
+import re
 import subprocess
 import time
 
@@ -42,3 +43,15 @@ def test_project_invoice_pdf_has_the_company_header_and_footer(odoo_server):
     assert 'Page: 1 / 1' in text                # the footer, from --footer-html
     assert 'PDF customer ' + tag in text and 'Keizersgracht 1' in text
     assert 'Invoice' in text
+    # the credit note names the invoice it corrects
+    number = srv.execute('account.invoice', 'read', [invoice['invoice_id'][0]], ['number'])[0]['number']
+    txn = srv.execute('account.analytic.line', 'search', [('project_id', '=', project)])
+    credits = srv.execute('project.contract', 'create_credit_proposals', [contract],
+                          transaction_ids=txn)
+    srv.execute('project.invoice.proposal', 'action_post', credits)
+    credit_note = srv.execute('project.invoice.proposal', 'read', credits, ['invoice_id'])[0]
+    text = _pdf_text(srv, credit_note['invoice_id'][0])
+    assert 'Corrective invoice' in text and 'Corrects: %s' % number in text
+    # the credited hours read as the amounts: 2.0 hours, 200.00
+    assert re.search(r'Credit: Analysis\s+2\.0\s+\$ 100\.00\s+100\.00 %\s+\$ 200\.00', text)
+    assert company in text
