@@ -53,5 +53,32 @@ def test_project_invoice_pdf_has_the_company_header_and_footer(odoo_server):
     text = _pdf_text(srv, credit_note['invoice_id'][0])
     assert 'Corrective invoice' in text and 'Corrects: %s' % number in text
     # the credited hours read as the amounts: 2.0 hours, 200.00
-    assert re.search(r'Credit: Analysis\s+2\.0\s+\$ 100\.00\s+100\.00 %\s+\$ 200\.00', text)
+    assert re.search(r'Credit: Analysis\s+2\.00\s+\$ 100\.00\s+100\.00 %\s+\$ 200\.00', text)
     assert company in text
+
+
+def test_a_dutch_customer_gets_a_dutch_invoice(odoo_server):
+    srv = odoo_server
+    tag = str(int(time.time() * 1000))
+    if not srv.execute('res.lang', 'search', [('code', '=', 'nl_NL')]):
+        wizard = srv.execute('base.language.install', 'create', {'lang': 'nl_NL'})
+        srv.execute('base.language.install', 'lang_install', [wizard])
+    customer = srv.execute('res.partner', 'create', {'name': 'Klant ' + tag, 'customer': True,
+                                                     'lang': 'nl_NL'})
+    contract = srv.execute('project.contract', 'create', {'name': 'NL ' + tag,
+                                                          'partner_id': customer})
+    project = srv.execute('project.project', 'create', {
+        'name': 'NL project ' + tag, 'project_invoice_type': 'time_material',
+        'contract_id': contract})
+    employee = srv.execute('hr.employee', 'search', [], limit=1)[0]
+    srv.execute('account.analytic.line', 'create', {
+        'name': 'Analyse', 'project_id': project, 'employee_id': employee, 'unit_amount': 1.5,
+        'date': '2026-11-02'})
+    proposals = srv.execute('project.contract', 'create_invoice_proposals', [contract], '2026-11-30')
+    srv.execute('project.invoice.proposal', 'action_post', proposals)
+    invoice = srv.execute('project.invoice.proposal', 'read', proposals, ['invoice_id'])[0]
+    text = _pdf_text(srv, invoice['invoice_id'][0])
+    assert 'Factuur' in text and 'Invoice' not in text
+    # Dutch number format throughout: decimal comma, thousands dot
+    assert re.search(r'Analyse\s+1,50\s+\$ 100,00\s+100,00 %\s+\$ 150,00', text), text
+    assert '150.00' not in text

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import formatLang
 
 
 class AccountInvoice(models.Model):
@@ -24,6 +25,17 @@ class AccountInvoice(models.Model):
     def _compute_project_document_title(self):
         for invoice in self:
             invoice.project_document_title = invoice._project_document_title()
+
+    def _project_format(self, value, money=True):
+        """`value` as the printed invoice shows it: in the language of the
+        invoice's context (the customer's), with its currency when `money`.
+        QWeb's own widgets on t-esc format in the printing user's language."""
+        return formatLang(self.env, value, currency_obj=self.currency_id if money else False)
+
+    def _project_type_label(self, ttype):
+        """A proposal line type as the printed invoice names it."""
+        Line = self.env['project.invoice.proposal.line']
+        return dict(Line._fields['transaction_type']._description_selection(self.env))[ttype]
 
     def _project_document_title(self):
         """"Invoice" for a positive total, "Credit note" for a negative one; a
