@@ -1,5 +1,6 @@
 """The printed project invoice carries the company (header and footer need
 wkhtmltopdf with patched Qt, which setup/install puts first on the PATH)."""
+import json
 import re
 import subprocess
 import time
@@ -11,10 +12,12 @@ def _pdf_text(srv, invoice_id):
     session = requests.Session()
     session.post(srv.url + '/web/session/authenticate', json={'jsonrpc': '2.0', 'params': {
         'db': srv.db, 'login': srv.login, 'password': srv.password}}).raise_for_status()
-    response = session.get('%s/report/pdf/project_billing_schedule.report_project_invoice/%d'
-                           % (srv.url, invoice_id))
+    response = session.get('%s/report/download' % srv.url, params={
+        'data': json.dumps(['/report/pdf/project_billing_schedule.report_project_invoice/%d'
+                            % invoice_id, 'qweb-pdf']), 'token': '1'})
     assert response.status_code == 200
     assert response.headers['content-type'] == 'application/pdf'
+    _pdf_text.filename = response.headers['Content-Disposition']
     return subprocess.run(['pdftotext', '-layout', '-', '-'], input=response.content,
                           capture_output=True, check=True).stdout.decode()
 
@@ -79,6 +82,7 @@ def test_a_dutch_customer_gets_a_dutch_invoice(odoo_server):
     invoice = srv.execute('project.invoice.proposal', 'read', proposals, ['invoice_id'])[0]
     text = _pdf_text(srv, invoice['invoice_id'][0])
     assert 'Factuur' in text and 'Invoice' not in text
+    assert 'Factuur' in _pdf_text.filename   # the file, named in the customer's language too
     # Dutch number format throughout: decimal comma, thousands dot
     assert re.search(r'Analyse\s+1,50\s+\$ 100,00\s+100,00 %\s+\$ 150,00', text), text
     assert '150.00' not in text
