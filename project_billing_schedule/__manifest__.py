@@ -16,6 +16,7 @@
         'data/project_billing_data.xml',
         'views/account_analytic_line_views.xml',
         'views/project_on_account_views.xml',
+        'views/project_funding_rule_views.xml',
         'views/project_contract_views.xml',
         'views/project_project_views.xml',
         'views/purchase_views.xml',

@@ -8,7 +8,7 @@
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
     'license': 'LGPL-3',
-    'depends': ['base'],
+    'depends': ['account'],
     'data': [],
     'installable': True,
     'application': False,

@@ -4,6 +4,7 @@ from . import project_contract_rate
 from . import project_funding_source
 from . import project_funding_rule
 from . import project_funding_allocation
+from . import project_contract_funding
 from . import project_funding_share
 from . import project_project
 from . import project_on_account

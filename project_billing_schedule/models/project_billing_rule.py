@@ -69,42 +69,57 @@ class ProjectBillingRule(models.Model):
 
     @api.multi
     def _apply(self):
-        """Create the proposals this rule calls for now; each threshold once."""
+        """Create the proposals these rules call for now; each threshold once."""
+        return self._apply_report()[1]
+
+    def _apply_report(self):
+        """Apply the rules; ([{rule, completion, fired, proposals}], proposals)."""
         Proposal = self.env['project.invoice.proposal']
         created = Proposal.browse()
+        report = []
         for rule in self:
             contract = rule.contract_id
             if rule.rule_type == 'milestone':
-                created |= Proposal._propose(contract, types=['on_account'],
-                                             projects=rule.project_id or None, billing_rule=rule)[0]
+                proposals = Proposal._propose(contract, types=['on_account'],
+                                              projects=rule.project_id or None, billing_rule=rule)[0]
+                created |= proposals
+                report.append({'rule': rule, 'completion': False, 'fired': False,
+                               'proposals': proposals})
                 continue
             completion = rule._completion()
             crossed = [t for t in rule._threshold_values()
                        if t > rule.last_threshold and completion >= t]
-            if not crossed:
-                continue
-            # several thresholds crossed at once make one proposal, the highest
-            proposals = Proposal._propose(contract, projects=rule.project_id or None,
-                                          billing_rule=rule, threshold=max(crossed))[0]
-            if proposals:
+            proposals = Proposal.browse()
+            if crossed:
+                # several thresholds crossed at once make one proposal, the highest
+                proposals = Proposal._propose(contract, projects=rule.project_id or None,
+                                              billing_rule=rule, threshold=max(crossed))[0]
                 created |= proposals
                 for proposal in proposals:
                     proposal.message_post(body=_('Created by billing rule "%s" at %s %% complete.')
                                           % (rule.name, max(crossed)))
-        return created
+            report.append({'rule': rule, 'completion': completion,
+                           'fired': crossed and max(crossed), 'proposals': proposals})
+        return report, created
 
     @api.model
-    def _cron_apply(self):
-        """Scheduled action: check every active contract's billing rules; one
-        contract that fails never stops the others."""
-        rules = self.search([('contract_id.state', '=', 'active')])
+    def _apply_contracts(self, contracts):
+        """Apply the active rules of these active contracts, each contract in
+        its own savepoint and company: one that fails is reported in its
+        chatter and never stops the others."""
+        rules = self.search([('contract_id', 'in', contracts.ids),
+                             ('contract_id.state', '=', 'active')])
         for contract in rules.mapped('contract_id'):
             try:
                 with self.env.cr.savepoint():
-                    # in the contract's company (accounts, fiscal positions)
                     rules.filtered(lambda r: r.contract_id == contract).with_context(
                         force_company=contract.company_id.id)._apply()
             except Exception as e:  # reported, then the next contract
                 _logger.warning('Billing rules of contract %s failed: %s', contract.display_name, e)
                 contract.message_post(body=_('Billing rules failed: %s') % e)
         return True
+
+    @api.model
+    def _cron_apply(self):
+        """Scheduled action: check every active contract's billing rules."""
+        return self._apply_contracts(self.env['project.contract'].search([('state', '=', 'active')]))

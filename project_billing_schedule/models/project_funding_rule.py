@@ -5,6 +5,10 @@ from odoo.addons.project_invoicing_base.exceptions import InputError
 
 from ..guards import stays_with_contract
 
+
+def percent_text(value):
+    return ('%.4f' % value).rstrip('0').rstrip('.')
+
 TRANSACTION_TYPES = [
     ('hour', 'Hours'),
     ('expense', 'Expenses'),
@@ -35,6 +39,15 @@ class ProjectFundingRule(models.Model):
     date_to = fields.Date(string='To')
     allocation_ids = fields.One2many('project.funding.allocation', 'rule_id',
                                      string='Funding rule allocations', copy=True)
+    allocation_summary = fields.Char(compute='_compute_allocation_summary', string='Allocations')
+
+    @api.depends('allocation_ids.percent', 'allocation_ids.source_id', 'allocation_ids.is_rounding')
+    def _compute_allocation_summary(self):
+        for rule in self:
+            rule.allocation_summary = ', '.join(
+                '%s %s %%%s' % (a.source_id.partner_id.name or '', percent_text(a.percent),
+                                ' (%s)' % _('rounding') if a.is_rounding else '')
+                for a in rule.allocation_ids)
 
     @api.constrains('project_id', 'task_id', 'contract_id')
     def _check_scope(self):
@@ -106,3 +119,4 @@ def rule_covers(spec, item):
     if date_to and (not date or date > date_to):
         return False
     return True
+

@@ -8,14 +8,14 @@ from ..guards import stays_with_contract
 class ProjectFundingSource(models.Model):
     """Financieringsbron: who pays (part of) a contract's transactions."""
     _name = 'project.funding.source'
-    _inherit = ['project.invoicing.input.check']
+    _inherit = ['mail.thread', 'project.invoicing.input.check']
     _description = 'Funding source'
     _order = 'contract_id, sequence, id'
 
     contract_id = fields.Many2one('project.contract', required=True, ondelete='cascade', index=True)
     company_id = fields.Many2one(related='contract_id.company_id', store=True, readonly=True)
     sequence = fields.Integer(default=10)
-    partner_id = fields.Many2one('res.partner', string='Partner', required=True)
+    partner_id = fields.Many2one('res.partner', string='Partner', required=True, track_visibility='onchange')
     funding_type = fields.Selection([
         ('customer', 'Customer'),
         ('grant', 'Grant'),
@@ -24,10 +24,10 @@ class ProjectFundingSource(models.Model):
     ], string='Type', default='customer', required=True,
         help='Internal sources are not invoiced; on-hold sources are not '
              'invoiced until their type is changed.')
-    limit_amount = fields.Monetary(string='Funding limit',
+    limit_amount = fields.Monetary(track_visibility='onchange', string='Funding limit',
                                    help='Most this source pays over the contract; 0 means no limit.')
     currency_id = fields.Many2one(related='contract_id.currency_id', readonly=True)
-    retention_percent = fields.Float(string='Retention (%)',
+    retention_percent = fields.Float(track_visibility='onchange', string='Retention (%)',
                                      help='Part of each invoice the customer withholds until release.')
     retention_release = fields.Selection([
         ('completion_100', 'At 100 % completion'),

@@ -156,7 +156,7 @@ class ProjectInvoiceProposalReview(models.Model):
     def action_open_reject(self):
         return {
             'type': 'ir.actions.act_window', 'res_model': 'project.invoice.proposal.reject',
-            'view_mode': 'form', 'target': 'new',
+            'view_mode': 'form', 'target': 'new', 'name': _('Reject invoice proposal'),
             'context': {'default_proposal_ids': [(6, 0, self.ids)]},
         }
 

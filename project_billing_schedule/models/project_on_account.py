@@ -20,7 +20,7 @@ class ProjectOnAccount(models.Model):
     schedule; for a Time-and-material project, prepayments and (negative)
     deductions that offset them."""
     _name = 'project.on.account'
-    _inherit = ['project.invoicing.input.check']
+    _inherit = ['mail.thread', 'project.invoicing.input.check']
     _description = 'On-account transaction'
     _order = 'project_id, sequence, date, id'
 
@@ -44,8 +44,8 @@ class ProjectOnAccount(models.Model):
         ('percent', 'Percent of the fixed price'),
         ('fixed', 'Sales price'),
     ], default='fixed', required=True)
-    percent = fields.Float(string='Percent', digits=(16, 4))
-    fixed_amount = fields.Monetary(string='Entered sales price', currency_field='currency_id')
+    percent = fields.Float(string='Percent', digits=(16, 4), track_visibility='onchange')
+    fixed_amount = fields.Monetary(string='Entered sales price', track_visibility='onchange', currency_field='currency_id')
     amount = fields.Monetary(string='Sales price', compute='_compute_amount', store=True,
                              currency_field='currency_id')
     status = fields.Selection([
@@ -256,6 +256,10 @@ class ProjectOnAccount(models.Model):
                 body=_('Milestone "%s" (%s %s) is complete and ready to invoice.') % (
                     line.name, line.amount, line.currency_id.name),
                 author_id=user.partner_id.id)
+        if planned and not self.env.context.get('billing_rules_later'):
+            # a billing rule "when a milestone is complete" proposes it now
+            self.env['project.billing.rule'].sudo()._apply_contracts(
+                planned.sudo().mapped('contract_id'))
         return True
 
     @api.multi

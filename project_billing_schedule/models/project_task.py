@@ -18,5 +18,9 @@ class ProjectTask(models.Model):
                 milestones = self.env['project.on.account'].sudo().search([
                     ('task_id', 'in', done.ids), ('status', '=', 'planned'),
                     ('kind', '=', 'milestone')])
-                milestones._mark_complete(self.env.user)
+                milestones.with_context(billing_rules_later=True)._mark_complete(self.env.user)
+                # a completed task may cross a completion threshold: the
+                # contract's billing rules are checked now, not at night
+                self.env['project.billing.rule'].sudo()._apply_contracts(
+                    done.sudo().mapped('project_id.contract_id'))
         return res

@@ -7,3 +7,4 @@ from . import invoice_credit_wizard
 from . import periodic_invoice_wizard
 from . import transaction_adjust
 from . import account_invoice_refund
+from . import billing_rule_apply

@@ -1,6 +1,7 @@
 import logging
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -13,15 +14,42 @@ class PeriodicInvoiceWizard(models.TransientModel):
     _inherit = 'project.transaction.type.selection'
     _description = 'Periodic project invoicing'
 
-    contract_ids = fields.Many2many(
-        'project.contract', string='Contracts',
-        help='Empty: every active contract.')
+    scope = fields.Selection([
+        ('selected', 'The contracts chosen below'),
+        ('all', 'All active contracts'),
+    ], string='Invoice', required=True, default='selected')
+    contract_ids = fields.Many2many('project.contract', string='Contracts')
+    # what a run will take, shown before it runs
+    preview_contract_count = fields.Integer(compute='_compute_preview', string='Contracts')
+    preview_transaction_count = fields.Integer(compute='_compute_preview',
+                                               string='Transactions to invoice')
     date_to = fields.Date(string='Up to', required=True, default=fields.Date.context_today)
     post = fields.Boolean(string='Post the proposals', default=True,
                           help='Post every proposal that needs no review; the others wait for '
                                'their reviewer.')
     result = fields.Text(readonly=True)
     state = fields.Selection([('setup', 'Setup'), ('done', 'Done')], default='setup')
+
+    def _contracts(self):
+        if self.scope == 'all':
+            return self.env['project.contract'].search([('state', '=', 'active')])
+        return self.contract_ids
+
+    @api.depends('scope', 'contract_ids', 'date_to', 'include_hours', 'include_expenses',
+                 'include_items', 'include_fees', 'include_on_account')
+    def _compute_preview(self):
+        for wizard in self:
+            contracts = wizard._contracts()
+            types = wizard._types()
+            count = self.env['account.analytic.line'].search_count([
+                ('billing_contract_id', 'in', contracts.ids), ('invoice_status', '=', 'to_invoice'),
+                ('billing_type', 'in', [t for t in types if t != 'on_account']),
+                ('date', '<=', wizard.date_to or fields.Date.context_today(self))])
+            if 'on_account' in types:
+                count += self.env['project.on.account'].search_count([
+                    ('contract_id', 'in', contracts.ids), ('status', '=', 'ready')])
+            wizard.preview_contract_count = len(contracts)
+            wizard.preview_transaction_count = count
 
     @api.multi
     def action_run(self):
@@ -30,8 +58,9 @@ class PeriodicInvoiceWizard(models.TransientModel):
         # rather than raising: the caller's right to propose is checked first
         self.env['project.invoice.proposal']._check_rights('create')
         types = self._types()
-        contracts = self.contract_ids or self.env['project.contract'].search(
-            [('state', '=', 'active')])
+        if self.scope == 'selected' and not self.contract_ids:
+            raise UserError(_('Choose the contracts to invoice, or choose "All active contracts".'))
+        contracts = self._contracts()
         report = self._run(contracts, self.date_to, types, self.post)
         self.write({'state': 'done', 'result': self._format(report)})
         return {'type': 'ir.actions.act_window', 'res_model': self._name, 'res_id': self.id,

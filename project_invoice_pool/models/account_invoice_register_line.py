@@ -13,7 +13,7 @@ class AccountInvoiceRegisterLine(models.Model):
     """One vendor invoice keyed into a register; once posted it is an entry
     of the invoice pool until its vendor bill is posted."""
     _name = 'account.invoice.register.line'
-    _inherit = ['project.invoicing.input.check']
+    _inherit = ['mail.thread', 'project.invoicing.input.check']
     _description = 'Invoice register entry'
     _order = 'invoice_date desc, id desc'
 
@@ -53,6 +53,8 @@ class AccountInvoiceRegisterLine(models.Model):
         help='Account of the single bill line when the entry has no purchase order.')
     move_id = fields.Many2one('account.move', string='Journal entry', readonly=True, copy=False)
     reversal_move_id = fields.Many2one('account.move', string='Reversal entry', readonly=True, copy=False)
+    move_line_ids = fields.One2many('account.move.line', compute='_compute_move_line_ids',
+                                    string='Journal items', groups='account.group_account_invoice')
     pool_state = fields.Selection([
         ('draft', 'Not posted'),
         ('in_pool', 'In pool'),
@@ -61,7 +63,9 @@ class AccountInvoiceRegisterLine(models.Model):
     ], string='Pool state', default='draft', required=True, readonly=True, copy=False, index=True)
     invoice_id = fields.Many2one('account.invoice', string='Vendor bill', readonly=True,
                                  copy=False, ondelete='set null')
+    # accounting documents: for accounting users (an approver reads the entry only)
     invoice_ids = fields.One2many('account.invoice', 'register_line_id', string='Bills',
+                                  groups='account.group_account_invoice',
                                   readonly=True)
     invoice_state = fields.Selection(related='invoice_id.state', string='Bill state', readonly=True)
     match_state = fields.Selection(related='invoice_id.match_state', readonly=True)
@@ -73,9 +77,10 @@ class AccountInvoiceRegisterLine(models.Model):
     def _compute_amount_company(self):
         for line in self:
             if line.move_id:
-                line.amount_company = sum(line.move_id.line_ids.filtered(
-                    lambda l: l.account_id == line.journal_id.register_pending_account_id
-                ).mapped('balance'))
+                # read as superuser: an approver sees the amount, not the entry
+                pending = line.sudo().journal_id.register_pending_account_id
+                line.amount_company = sum(line.move_id.sudo().line_ids.filtered(
+                    lambda l: l.account_id == pending).mapped('balance'))
             elif line.currency_id and line.company_id:
                 line.amount_company = line.currency_id.with_context(
                     date=line.invoice_date).compute(line.amount, line.company_id.currency_id)
@@ -100,6 +105,19 @@ class AccountInvoiceRegisterLine(models.Model):
             dates = [d for d, _a in term.compute(1.0, date_ref=self.invoice_date)[0]]
             return max(dates) if dates else self.invoice_date
         return self.invoice_date
+
+    @api.depends('move_id', 'reversal_move_id')
+    def _compute_move_line_ids(self):
+        for line in self:
+            line.move_line_ids = (line.move_id | line.reversal_move_id).mapped('line_ids')
+
+    @api.multi
+    def action_open_move(self):
+        """The interim entry in its own form (with its items), not in a
+        dialog over the register."""
+        self.ensure_one()
+        return {'type': 'ir.actions.act_window', 'res_model': 'account.move', 'view_mode': 'form',
+                'res_id': self.move_id.id, 'target': 'current', 'name': self.move_id.name}
 
     @api.model
     def create(self, vals):

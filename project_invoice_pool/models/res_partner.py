@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 
 class ResPartner(models.Model):
@@ -25,8 +25,11 @@ class ResPartner(models.Model):
     def action_view_vendor_transactions(self):
         self.ensure_one()
         action = self.env.ref('account.action_account_moves_all_a').read()[0]
+        tree = self.env.ref('project_invoice_pool.view_vendor_transactions_tree')
         action.update({
-            'name': 'Vendor transactions',
+            'name': _('Vendor transactions'),
+            'view_id': tree.id, 'views': [(tree.id, 'tree'), (False, 'form')],
+            'view_mode': 'tree,form',
             'domain': self._vendor_transaction_domain(),
             'context': {'search_default_partner_id': False},
         })

@@ -8,3 +8,4 @@ from . import test_pending_check
 from . import test_access_matrix
 from . import test_bad_input
 from . import test_multi_company
+from . import test_screens

@@ -1,1 +1,2 @@
 from . import input_check
+from . import account_invoice
