@@ -50,13 +50,21 @@ def test_invoice_pool_task_guide(page, odoo_server):
     expect_status(page, 'Posted')
     expect(page.locator('.o_field_widget[name="line_ids"]')).to_contain_text('In pool')
     shot('register-posted')
+    # the entry opens in its own view, with its debit and credit lines
+    button(page, 'Open entry', scope='.o_field_widget[name="line_ids"]')
+    expect(page.locator('.o_form_view .o_field_widget[name="line_ids"]')).to_contain_text(
+        'Pending vendor invoices')
+    expect(page.locator('.o_form_view .o_field_widget[name="line_ids"]')).to_contain_text('75.00')
+    shot('register-entry')
+    page.locator('.o_control_panel .breadcrumb li a >> visible=true').first.click()
+    wait_idle(page)
 
     # Open it from the invoice pool: Purchase order creates the vendor bill
     menu(page, 'project_invoice_pool.menu_invoice_pool')
     entry = page.locator('tr.o_data_row', has_text=number)
     expect(entry).to_contain_text('75.00')
     shot('invoice-pool')
-    entry.locator('button[title="Purchase order"]').click()
+    entry.locator('button', has_text='Purchase order').click()    # a labelled button
     wait_idle(page)
     expect(page.locator('.o_field_widget[name="reference"]')).to_contain_text(number)
     expect(page.locator('.o_field_widget[name="amount_total"]')).to_contain_text('75.00')
@@ -79,6 +87,8 @@ def test_invoice_pool_task_guide(page, odoo_server):
     expect(rows.first).to_be_visible()
     text = page.locator('.o_list_view').inner_text()
     assert text.count(number) >= 3, text                    # register, reversal, bill
+    expect(page.locator('.o_list_view thead th', has_text='Account')).to_have_count(1)
+    assert 'Pending vendor invoices' in text
     assert 'reversal of' in text
     shot('vendor-transactions')
 
@@ -148,6 +158,12 @@ def test_project_invoice_proposal(page, odoo_server):
     expect_status(page, 'Open')
     expect(page.locator('.o_field_widget[name="amount_total"]').first).to_contain_text('860.00')
     shot('customer-invoice')
+    # reloaded (F5) or opened from a saved link: still the customer invoice form
+    assert 'action=' in page.url, page.url
+    page.reload()
+    wait_idle(page)
+    expect(page.locator('.o_form_view label.o_form_label', has_text='Customer').first).to_be_visible()
+    expect(page.locator('.o_form_view label.o_form_label', has_text='Vendor')).to_have_count(0)
     invoice_id = srv.execute('project.invoice.proposal', 'search_read',
                              [('contract_id', '=', contract)], fields=['invoice_id'])[0]['invoice_id'][0]
     pdf = page.request.get('%s/report/pdf/project_billing_schedule.report_project_invoice/%d'

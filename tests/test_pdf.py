@@ -50,9 +50,12 @@ def test_project_invoice_pdf_has_the_company_header_and_footer(odoo_server):
     contract, project, invoice = _posted_invoice(srv, {
         'name': name, 'street': 'Keizersgracht 1', 'city': 'Amsterdam',
         'zip': '1015 CJ'}, 'Analysis', 2.0)
-    company = srv.execute('res.users', 'read', [srv.uid()], ['company_id'])[0]['company_id'][1]
+    company_id, company = srv.execute('res.users', 'read', [srv.uid()], ['company_id'])[0]['company_id']
+    vat = srv.execute('res.company', 'read', [company_id], ['vat'])[0]['vat']
+    assert vat                                  # the demo company's tax id
     text, _name = _pdf(srv, invoice)
     assert company in text                      # the header (external layout)
+    assert vat in text                          # and the seller's tax id
     assert 'Page: 1 / 1' in text                # the footer, from --footer-html
     assert name in text and 'Keizersgracht 1' in text
     assert 'Invoice' in text
@@ -75,7 +78,7 @@ def test_a_dutch_customer_gets_a_dutch_invoice(odoo_server):
     if not srv.execute('res.lang', 'search', [('code', '=', 'nl_NL')]):
         wizard = srv.execute('base.language.install', 'create', {'lang': 'nl_NL'})
         srv.execute('base.language.install', 'lang_install', [wizard])
-    _contract, _project, invoice = _posted_invoice(
+    contract, project, invoice = _posted_invoice(
         srv, {'name': 'Klant %d' % int(time.time() * 1000), 'lang': 'nl_NL'}, 'Analyse', 1.5)
     text, name = _pdf(srv, invoice)
     assert 'Factuur' in text and 'Invoice' not in text
@@ -83,3 +86,13 @@ def test_a_dutch_customer_gets_a_dutch_invoice(odoo_server):
     # Dutch number format throughout: decimal comma, thousands dot
     assert re.search(r'Analyse\s+1,50\s+\$ 100,00\s+100,00 %\s+\$ 150,00', text), text
     assert '150.00' not in text
+    # crediting it: a Dutch corrective invoice naming the one it corrects
+    number = srv.execute('account.invoice', 'read', [invoice], ['number'])[0]['number']
+    txn = srv.execute('account.analytic.line', 'search', [('project_id', '=', project)])
+    credits = srv.execute('project.contract', 'create_credit_proposals', [contract],
+                          transaction_ids=txn)
+    srv.execute('project.invoice.proposal', 'action_post', credits)
+    credit_note = srv.execute('project.invoice.proposal', 'read', credits, ['invoice_id'])[0]
+    text, name = _pdf(srv, credit_note['invoice_id'][0])
+    assert 'Correctiefactuur' in text and 'Corrigeert: %s' % number in text, text
+    assert 'Correctiefactuur' in name

@@ -266,6 +266,11 @@ class ProjectContract(models.Model):
         return self._write_state('draft')
 
     def _write_state(self, state):
+        # the buttons are the managers' (who also set up the funding); the
+        # model says so too, for callers that bypass the form
+        if not self.user_has_groups('project_billing_schedule.group_project_invoicing_manager'):
+            raise AccessError(_('Only project invoicing managers activate, close or reopen a '
+                                'contract.'))
         return super(ProjectContract, self).write({'state': state})
 
     # ------------------------------------------------------------------

@@ -9,6 +9,7 @@ MANAGERS = {'invoicing_manager'}
 MATRIX = [
     ('contract_create', INVOICING, 'Create a contract (with its default funding)'),
     ('contract_edit', INVOICING, 'Edit a contract'),
+    ('contract_activate', MANAGERS, 'Activate a contract (its funding covers every transaction type)'),
     ('contract_review', REVIEWERS, 'Change "Review invoice proposals" of a contract'),
     ('funding_source', MANAGERS, 'Create a funding source'),
     ('funding_rule', MANAGERS, 'Create a funding rule and its allocations'),
@@ -23,6 +24,7 @@ MATRIX = [
     ('post', INVOICING, 'Post a proposal (customer invoice)'),
     ('credit', INVOICING, 'Create credit note proposals'),
     ('release_retention', INVOICING, 'Release retention'),
+    ('apply_billing_rules', INVOICING, "Apply a contract's billing rules now"),
     ('periodic', INVOICING, 'Run periodic invoicing'),
     ('settings', set(), 'Company settings: review required, four-eyes review'),
 ]

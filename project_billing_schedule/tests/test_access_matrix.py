@@ -34,6 +34,21 @@ class TestBillingAccessMatrix(AccessMatrixCase, ProposalCase):
         self.contract.sudo(user).write({'note': 'Agreed by phone'})
         self.assertEqual(self.contract.note, 'Agreed by phone')
 
+    def do_contract_activate(self, user):
+        self.contract.sudo(user).action_activate()
+        self.assertEqual(self.contract.state, 'active')
+
+    def do_apply_billing_rules(self, user):
+        self.contract.action_activate()
+        task = self.env['project.task'].create({'name': 'Work', 'project_id': self.project.id,
+                                                'planned_hours': 10.0})
+        self.env['project.billing.rule'].create({'contract_id': self.contract.id, 'name': 'Half',
+                                                 'thresholds': '50'})
+        self.timesheet(5.0, task=task)
+        action = self.contract.sudo(user).action_apply_billing_rules()
+        wizard = self.env['project.billing.rule.apply'].browse(action['res_id'])
+        self.assertEqual(sorted(wizard.proposal_ids.mapped('amount_total')), [150.0, 350.0])
+
     def do_contract_review(self, user):
         self.contract.sudo(user).write({'review_required': True})
         self.assertTrue(self.contract.review_required)

@@ -205,6 +205,13 @@ class TestContractWorkflow(ProposalCase):
         contract = self.contract.sudo(self.pi_user)
         with self.assertRaisesRegex(UserError, 'follows Activate, Close'):
             contract.write({'state': 'closed'})
+        with self.assertRaisesRegex(AccessError, 'Only project invoicing managers'):
+            contract.action_activate()
+        manager = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'PI manager', 'login': 'pi_manager_test', 'email': 'pi_manager@example.com',
+            'groups_id': [(6, 0, [self.env.ref('base.group_user').id, self.env.ref(
+                'project_billing_schedule.group_project_invoicing_manager').id])]})
+        contract = self.contract.sudo(manager)
         contract.action_activate()
         self.assertEqual(self.contract.state, 'active')
         contract.action_close()

@@ -1,0 +1,118 @@
+"""The README's tour on the demo data, and the screens issue 15 asks for,
+in a real browser: the Website relaunch contract's funding and billing
+rules, Apply billing rules, removing a transaction from the proposal wizard,
+periodic invoicing's preview, the approver's and the reviewer's menus."""
+import re
+
+from playwright.sync_api import expect
+
+from odoo_ui import button, login, menu, wait_idle
+
+CONTRACTS = ('project.menu_main_pm', 'project_billing_schedule.menu_project_contract')
+
+
+def notebook_tab(page, label):
+    page.locator('.o_notebook .nav-tabs a >> visible=true', has_text=label).first.click()
+    wait_idle(page)
+
+
+def test_tour_website_relaunch(page, odoo_server):
+    shot = page.shots
+    login(page, odoo_server)
+    menu(page, *CONTRACTS)
+    page.locator('tr.o_data_row', has_text='Website relaunch').first.click()
+    wait_idle(page)
+    # Funding: the two sources and the 70/30 rule, read in the contract
+    notebook_tab(page, 'Funding')
+    rules = page.locator('.o_field_widget[name="funding_rule_ids"]')
+    expect(rules).to_contain_text('Customer 70 %, grant 30 %')
+    expect(rules).to_contain_text('70 % (rounding)')
+    expect(rules).to_contain_text('Regional Innovation Fund 30 %')
+    expect(page.locator('button >> visible=true', has_text='Edit funding rules')).to_be_visible()
+    shot('tour-funding')
+    # Billing rules: the quarterly rule the tour points to, applied now
+    notebook_tab(page, 'Billing rules')
+    expect(page.locator('.o_field_widget[name="billing_rule_ids"]')).to_contain_text(
+        'Quarterly progress billing')
+    button(page, 'Apply billing rules')
+    modal = page.locator('.modal-dialog >> visible=true')
+    expect(modal.locator('.modal-title')).to_have_text('Billing rules applied')
+    expect(modal).to_contain_text('Quarterly progress billing')
+    expect(modal.locator('td', has_text=re.compile(r'(Next threshold|reached)'))).to_have_count(1)
+    shot('tour-billing-rules-applied')
+    modal.locator('button', has_text='Close').click()
+    wait_idle(page)
+    # Create invoice proposals: a line that should not be invoiced goes with its bin icon
+    button(page, 'Create invoice proposals')
+    modal = page.locator('.modal-dialog >> visible=true')
+    rows = modal.locator('.o_field_widget[name="transaction_ids"] tr.o_data_row')
+    expect(rows.first).to_be_visible()
+    before = rows.count()
+    rows.first.locator('.o_list_record_delete').click()
+    wait_idle(page)
+    expect(rows).to_have_count(before - 1)
+    shot('tour-proposal-wizard')
+    modal.locator('.modal-footer button', has_text='Cancel').click()
+    wait_idle(page)
+
+
+def test_periodic_invoicing_is_explicit_and_previewed(page, odoo_server):
+    login(page, odoo_server)
+    menu(page, 'project.menu_main_pm')
+    # the menu opens a dialog, not a view with a breadcrumb
+    page.locator('a[data-menu-xmlid="project_billing_schedule.menu_periodic_invoicing"]').click()
+    modal = page.locator('.modal-dialog >> visible=true')
+    expect(modal.locator('.modal-title')).to_have_text('Periodic invoicing')
+    modal.locator('.modal-title').click()          # closes the date picker of "Up to"
+    wait_idle(page)
+    expect(modal.locator('.o_field_widget[name="preview_contract_count"]')).to_have_text('0')
+    modal.locator('.o_field_widget[name="scope"] label', has_text='All active contracts').click()
+    wait_idle(page)
+    active = odoo_server.execute('project.contract', 'search_count', [('state', '=', 'active')])
+    expect(modal.locator('.o_field_widget[name="preview_contract_count"]')).to_have_text(str(active))
+    expect(modal.locator('.o_field_many2manytags[name="contract_ids"]')).to_be_hidden()
+    page.shots('periodic-preview')
+    modal.locator('.modal-footer button', has_text='Close').click()
+
+
+def test_approver_sees_the_invoices_they_approve(page, odoo_server):
+    login(page, odoo_server, 'approver', 'approver')
+    menu(page, 'project_invoice_pool.menu_approval_root',
+         'project_invoice_pool.menu_approval_mine')
+    expect(page.locator('.o_searchview .o_facet_values')).to_contain_text('Approved by me')
+    expect(page.locator('.o_list_view')).to_be_visible()
+    page.shots('approver-approved-by-me')
+    menu(page, 'project_invoice_pool.menu_approval_register')
+    expect(page.locator('.o_list_view')).to_be_visible()
+    expect(page.locator('.o_list_button_add')).to_be_hidden()          # read only
+    # nothing of accounting beyond it
+    expect(page.locator('a[data-menu-xmlid="account.menu_finance"]')).to_have_count(0)
+
+
+def test_reviewer_menu_and_counter(page, odoo_server):
+    srv = odoo_server
+    # a proposal in review (setup over RPC): an admin submits, the reviewer reviews
+    customer = srv.execute('res.partner', 'create', {'name': 'Review customer', 'customer': True})
+    contract = srv.execute('project.contract', 'create', {
+        'name': 'Review contract', 'partner_id': customer, 'review_required': True,
+        'state': 'active'})
+    project = srv.execute('project.project', 'create', {
+        'name': 'Review project', 'project_invoice_type': 'time_material', 'contract_id': contract})
+    employee = srv.execute('hr.employee', 'search', [('user_id', '!=', False)], limit=1)[0]
+    srv.execute('account.analytic.line', 'create', {
+        'name': 'Review work', 'project_id': project, 'employee_id': employee, 'unit_amount': 2.0,
+        'date': '2026-11-02'})
+    proposals = srv.execute('project.contract', 'create_invoice_proposals', [contract],
+                            '2026-11-30')
+    srv.execute('project.invoice.proposal', 'action_submit', proposals)
+    waiting = srv.execute_as('reviewer', 'project.invoice.proposal', 'search_count',
+                             [('state', '=', 'review'), ('reviewer_ids', 'in', [srv.uid('reviewer', 'reviewer')])])
+
+    login(page, srv, 'reviewer', 'reviewer')
+    counter = page.locator('.o_notification_counter >> visible=true').last
+    menu(page, 'project.menu_main_pm', 'project_billing_schedule.menu_invoice_proposal_to_review')
+    expect(page.locator('.o_searchview .o_facet_values')).to_contain_text('To review by me')
+    expect(page.locator('tr.o_data_row')).to_have_count(waiting)
+    expect(page.locator('tr.o_data_row', has_text='Review contract').first).to_be_visible()
+    expect(counter).to_have_text(str(waiting))                           # OCA's Reviews counter
+    page.shots('reviewer-to-review')
