@@ -6,7 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from odoo_ui import button, login, menu, wait_idle
+from odoo_ui import (button, create, expect_status, field_input, login, many2one, menu, save,
+                     wait_idle)
 
 CONTRACTS = ('project.menu_main_pm', 'project_billing_schedule.menu_project_contract')
 
@@ -115,4 +116,72 @@ def test_reviewer_menu_and_counter(page, odoo_server):
     expect(page.locator('tr.o_data_row')).to_have_count(waiting)
     expect(page.locator('tr.o_data_row', has_text='Review contract').first).to_be_visible()
     expect(counter).to_have_text(str(waiting))                           # OCA's Reviews counter
+    expect(page.locator('.o_list_view thead th', has_text='Transaction type')).to_have_count(1)
     page.shots('reviewer-to-review')
+    page.locator('tr.o_data_row', has_text='Review contract').first.click()
+    wait_idle(page)
+    button(page, 'Reject')
+    modal = page.locator('.modal-dialog >> visible=true')
+    expect(modal.locator('.modal-title')).to_have_text('Reject invoice proposal')
+    page.shots('reviewer-reject-dialog')
+    modal.locator('.modal-footer button', has_text='Cancel').click()
+    wait_idle(page)
+
+
+def test_funding_set_up_of_a_new_contract(page, odoo_server):
+    """A new contract: sources typed in before the contract is saved are
+    selectable in a rule; a rule over 100 % is refused when the rule is
+    saved; activation waits for funding of every transaction type."""
+    srv = odoo_server
+    login(page, srv)
+    menu(page, *CONTRACTS)
+    create(page)
+    page.locator('.o_field_widget[name="name"] >> visible=true').first.fill('Funding set-up')
+    many2one(page, 'partner_id', 'Agrolait')
+    notebook_tab(page, 'Funding')
+    sources = '.o_field_widget[name="funding_source_ids"]'
+    for partner in ('Agrolait', 'Regional Innovation Fund'):
+        page.locator(sources + ' .o_field_x2many_list_row_add a').click()
+        many2one(page, 'partner_id', partner, scope=sources + ' .o_selected_row')
+    page.shots('funding-new-contract')
+    button(page, 'Edit funding rules')                     # saves the contract first
+    expect(page.locator('.o_control_panel .breadcrumb')).to_contain_text('Funding rules')
+    expect(page.locator('tr.o_data_row')).to_have_count(0)
+    # activation is refused while no rule funds the transactions
+    page.locator('.o_control_panel .breadcrumb li a', has_text='Funding set-up').click()
+    wait_idle(page)
+    button(page, 'Activate')
+    dialog = page.locator('.modal-dialog >> visible=true')
+    expect(dialog).to_contain_text('no funding rule covers Hours, Expenses, Items, Fees, On-account')
+    page.shots('funding-activation-refused')
+    dialog.locator('button', has_text='Ok').click()
+    wait_idle(page)
+    # a rule: both new sources selectable, checked when it is saved
+    notebook_tab(page, 'Funding')
+    button(page, 'Edit funding rules')
+    create(page)
+    page.locator('.o_field_widget[name="name"] >> visible=true').first.fill('Grant half')
+    allocations = '.o_field_widget[name="allocation_ids"]'
+    for partner, percent in (('Agrolait', '50'), ('Regional Innovation Fund', '60')):
+        page.locator(allocations + ' .o_field_x2many_list_row_add a').click()
+        row = allocations + ' .o_selected_row'
+        many2one(page, 'source_id', partner, scope=row)
+        field_input(page, 'percent', percent, scope=row)
+    page.locator(allocations + ' .o_selected_row .o_field_widget[name="is_rounding"] input').check()
+    page.locator('.o_form_button_save >> visible=true').first.click()
+    dialog = page.locator('.modal-dialog >> visible=true')
+    expect(dialog).to_contain_text('total 110.0 %')       # refused when the rule is saved
+    page.shots('funding-rule-over-100')
+    dialog.locator('button', has_text='Ok').click()
+    wait_idle(page)
+    page.locator(allocations + ' tr.o_data_row').nth(1).locator('td').nth(2).click()
+    field_input(page, 'percent', '50', scope=allocations + ' .o_selected_row')
+    save(page)
+    expect(page.locator('.o_field_widget[name="allocation_ids"]')).to_contain_text('50.0000')
+    page.locator('.o_control_panel .breadcrumb li a', has_text='Funding set-up').click()
+    wait_idle(page)
+    expect(page.locator('.o_field_widget[name="funding_rule_ids"]')).to_contain_text(
+        'Agrolait 50 %, Regional Innovation Fund 50 % (rounding)')
+    button(page, 'Activate')
+    expect_status(page, 'Active')
+    page.shots('funding-activated')
