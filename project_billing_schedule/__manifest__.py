@@ -3,13 +3,13 @@
     'summary': 'Project contracts, funding sources and rules, billing schedules, '
                'on-account transactions and invoice proposals for Time-and-material '
                'and Fixed-price projects',
-    'version': '11.0.3.0.0',
+    'version': '11.0.4.0.0',
     'category': 'Project',
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
     'license': 'LGPL-3',
     'depends': ['project', 'hr_timesheet', 'sale_timesheet', 'purchase', 'base_tier_validation',
-                'project_invoicing_base'],
+                'queue_job', 'project_invoicing_base'],
     'data': [
         'security/project_billing_schedule_security.xml',
         'security/ir.model.access.csv',
@@ -24,6 +24,7 @@
         'views/project_billing_rule_views.xml',
         'views/project_invoice_control_views.xml',
         'views/wizard_views.xml',
+        'views/project_invoicing_run_views.xml',
         'views/res_config_settings_views.xml',
         'report/report_assets.xml',
         'report/project_invoice_report.xml',
@@ -32,6 +33,5 @@
     'demo': [
         'demo/project_billing_demo.xml',
     ],
-    'installable': True,
     'application': True,
 }

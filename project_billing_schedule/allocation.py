@@ -44,7 +44,6 @@ def allocate(amount, shares, rounding=0.01):
     return [float(rest if p is None else p) for p in parts]
 
 
-
 def fill(amount, rules, headroom, rounding=0.01):
     """Split `amount` over funding rules tried in priority order, keeping
     every limited source within its headroom. A rule takes as much of what

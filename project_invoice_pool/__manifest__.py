@@ -27,6 +27,4 @@
     'demo': [
         'demo/project_invoice_pool_demo.xml',
     ],
-    'installable': True,
-    'application': False,
 }

@@ -59,14 +59,35 @@ def odoo_server():
         server.url = os.environ['ODOO_TEST_URL']
         yield server
         return
+    server, proc = _start(db, 'server-%s.log' % db, ['--workers', '0'])
+    yield server
+    _stop(proc)
+
+
+@pytest.fixture(scope='module')
+def odoo_workers_server():
+    """The same database served as production does (setup/run): two worker
+    processes, queue_job loaded server-wide and its job runner on."""
+    db = os.environ.get('ODOO_TEST_DB')
+    if not db:
+        pytest.skip('ODOO_TEST_DB is not set: run through setup/test')
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    server, proc = _start(db, 'server-workers-%s.log' % db,
+                          ['--workers', '2', '--load', 'web,queue_job'],
+                          {'ODOO_QUEUE_JOB_CHANNELS': 'root:2,root.project_invoicing:1'})
+    yield server
+    _stop(proc)
+
+
+def _start(db, log_name, args, env=None):
     port = _free_port()
-    log = os.path.join(ARTIFACTS, 'server-%s.log' % db)
+    log = os.path.join(ARTIFACTS, log_name)
     proc = subprocess.Popen(
         [os.path.join(ROOT, 'setup', 'odoo'), '-d', db, '--db-filter', '^%s$' % db,
          '--http-interface', '127.0.0.1', '--http-port', str(port),
-         '--longpolling-port', str(_free_port()), '--workers', '0',
-         '--max-cron-threads', '0', '--logfile', log],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+         '--longpolling-port', str(_free_port()),
+         '--max-cron-threads', '0', '--logfile', log] + args,
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=dict(os.environ, **(env or {})))
     server = OdooServer(db, port, log)
     deadline = time.time() + 60
     while True:
@@ -78,7 +99,10 @@ def odoo_server():
                 proc.kill()
                 pytest.fail('Odoo server did not start; see %s' % log)
             time.sleep(0.5)
-    yield server
+    return server, proc
+
+
+def _stop(proc):
     proc.terminate()
     try:
         proc.wait(timeout=20)

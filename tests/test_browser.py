@@ -2,11 +2,20 @@
 through the menus, clicking and typing as a user does."""
 import time
 
+from odoo_ui import (
+    button,
+    create,
+    expect_status,
+    field_input,
+    field_text,
+    login,
+    many2one,
+    menu,
+    save,
+    stat_button,
+    wait_idle,
+)
 from playwright.sync_api import expect
-
-from odoo_ui import (button, create, expect_status, field_input, field_text, login, many2one, menu,
-                     stat_button,
-                     save, wait_idle)
 
 
 def test_invoice_pool_task_guide(page, odoo_server):

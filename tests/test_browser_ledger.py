@@ -3,9 +3,8 @@ a fee whose quantity is edited, invoice control's figures (issue cases 10,
 11 and 12), clicked and typed as an accountant does."""
 import time
 
-from playwright.sync_api import expect
-
 from odoo_ui import button, field_input, login, menu, save, wait_idle
+from playwright.sync_api import expect
 
 
 def _contract(srv, tag):

@@ -4,10 +4,18 @@ rules, Apply billing rules, removing a transaction from the proposal wizard,
 periodic invoicing's preview, the approver's and the reviewer's menus."""
 import re
 
+from odoo_ui import (
+    button,
+    create,
+    expect_status,
+    field_input,
+    login,
+    many2one,
+    menu,
+    save,
+    wait_idle,
+)
 from playwright.sync_api import expect
-
-from odoo_ui import (button, create, expect_status, field_input, login, many2one, menu, save,
-                     wait_idle)
 
 CONTRACTS = ('project.menu_main_pm', 'project_billing_schedule.menu_project_contract')
 

@@ -1,4 +1,5 @@
 from . import product_category
+from . import transaction_type_selection
 from . import project_contract
 from . import project_contract_rate
 from . import project_funding_source
@@ -26,3 +27,4 @@ from . import project_billing_rule
 from . import project_billing_ledger
 from . import project_invoice_control
 from . import res_company
+from . import project_invoicing_run

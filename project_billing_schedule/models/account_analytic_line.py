@@ -2,8 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..allocation import to_decimal
-from ..guards import refuse
 from ..billing_status import transaction_status
+from ..guards import refuse
 
 INVOICE_STATUS = [
     ('not_chargeable', 'Not chargeable'),
@@ -56,7 +56,7 @@ class AccountAnalyticLine(models.Model):
     ], string='Transaction type', index=True, copy=False)
     purchase_line_id = fields.Many2one('purchase.order.line', string='Purchase order line',
                                        readonly=True, index=True)
-    chargeable = fields.Boolean(string='Chargeable', copy=False)
+    chargeable = fields.Boolean(copy=False)
     billing_excluded = fields.Boolean(
         string='Not chargeable by nature', copy=False, readonly=True,
         help='An internal or fixed-price project, or a purchase line that is not chargeable.')
@@ -211,6 +211,7 @@ class AccountAnalyticLine(models.Model):
         # one write per distinct set of values, not one per line
         for key, lines in by_values.items():
             super(AccountAnalyticLine, lines).write(dict(key))
+        return True
 
     @api.model
     def create(self, vals):

@@ -4,8 +4,13 @@ from odoo.tools import float_compare
 
 from ..billing_status import transaction_status
 from ..guards import refuse
-from .account_analytic_line import (BILLING_DERIVED, IDENTITY_FIELDS, LEDGER_FIELDS,
-                                    PRICING_FIELDS, VALUE_FIELDS)
+from .account_analytic_line import (
+    BILLING_DERIVED,
+    IDENTITY_FIELDS,
+    LEDGER_FIELDS,
+    PRICING_FIELDS,
+    VALUE_FIELDS,
+)
 
 
 class AccountAnalyticLine(models.Model):
@@ -89,6 +94,7 @@ class AccountAnalyticLine(models.Model):
                 'proposal_price_edited': True, 'proposal_price_origin': line.sales_price,
                 'proposal_price_origin_manual': line.sales_price_manual})
         self.write({'sales_price': price})
+        return True
 
     # ------------------------------------------------------------------
     # Edits: carried into draft proposals, refused once invoiced
@@ -210,6 +216,7 @@ class AccountAnalyticLine(models.Model):
                 'marked_not_chargeable': True, 'marked_not_chargeable_uid': self.env.uid,
                 'marked_not_chargeable_date': fields.Datetime.now(),
                 'not_invoiceable_reason': reason})
+        return True
 
     @api.multi
     def action_mark_chargeable(self):

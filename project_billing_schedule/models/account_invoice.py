@@ -71,6 +71,7 @@ class AccountInvoice(models.Model):
 
     def _write_project_proposal(self, proposal):
         super(AccountInvoice, self).write({'project_proposal_id': proposal.id})
+        return True
 
     def _project_refunds(self):
         """Customer credit notes made in Odoo from a project invoice, not by

@@ -1,6 +1,7 @@
 import logging
 
 from odoo import _, api, fields, models
+
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
 _logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ class ProjectBillingRule(models.Model):
         ('completion', 'At completion thresholds'),
         ('milestone', 'When a milestone is complete'),
     ], required=True, default='completion')
-    project_id = fields.Many2one('project.project', string='Project',
+    project_id = fields.Many2one('project.project',
                                  domain="[('contract_id', '=', contract_id)]",
                                  help='Completion of this project; empty: of the contract.')
     thresholds = fields.Char(default='25,50,75,100',

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
 from ..allocation import fill

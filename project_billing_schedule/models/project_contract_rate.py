@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
 
@@ -11,8 +12,8 @@ class ProjectContractRate(models.Model):
 
     contract_id = fields.Many2one('project.contract', required=True, ondelete='cascade', index=True)
     company_id = fields.Many2one(related='contract_id.company_id', store=True, readonly=True)
-    employee_id = fields.Many2one('hr.employee', string='Employee')
-    product_id = fields.Many2one('product.product', string='Product', domain=[('type', '=', 'service')])
+    employee_id = fields.Many2one('hr.employee')
+    product_id = fields.Many2one('product.product', domain=[('type', '=', 'service')])
     price = fields.Monetary(string='Sales price per hour', required=True)
     currency_id = fields.Many2one(related='contract_id.currency_id', readonly=True)
 

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
 
@@ -25,8 +26,8 @@ class ProjectFundingAllocation(models.Model):
             # NaN fails both comparisons
             if not 0 < alloc.percent <= 100:
                 raise InputError(_('Funding rule "%s": each allocation is above 0 %% and at '
-                                   'most 100 %% (got %s %%).') % (alloc.rule_id.name,
-                                                                 alloc.percent))
+                                   'most 100 %% (got %s %%).')
+                                 % (alloc.rule_id.name, alloc.percent))
 
     @api.constrains('source_id', 'rule_id')
     def _check_source_contract(self):

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
+
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
 from ..guards import stays_with_contract
@@ -8,6 +9,7 @@ from ..guards import stays_with_contract
 
 def percent_text(value):
     return ('%.4f' % value).rstrip('0').rstrip('.')
+
 
 TRANSACTION_TYPES = [
     ('hour', 'Hours'),
@@ -31,9 +33,9 @@ class ProjectFundingRule(models.Model):
     name = fields.Char(required=True)
     transaction_type = fields.Selection([('all', 'All')] + TRANSACTION_TYPES,
                                         string='Transaction type', default='all', required=True)
-    project_id = fields.Many2one('project.project', string='Project',
+    project_id = fields.Many2one('project.project',
                                  domain="[('contract_id', '=', contract_id)]")
-    task_id = fields.Many2one('project.task', string='Task')
+    task_id = fields.Many2one('project.task')
     product_categ_id = fields.Many2one('product.category', string='Product category')
     date_from = fields.Date(string='From')
     date_to = fields.Date(string='To')
@@ -119,4 +121,3 @@ def rule_covers(spec, item):
     if date_to and (not date or date > date_to):
         return False
     return True
-

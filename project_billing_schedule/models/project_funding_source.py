@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
 from ..guards import stays_with_contract
@@ -15,7 +16,7 @@ class ProjectFundingSource(models.Model):
     contract_id = fields.Many2one('project.contract', required=True, ondelete='cascade', index=True)
     company_id = fields.Many2one(related='contract_id.company_id', store=True, readonly=True)
     sequence = fields.Integer(default=10)
-    partner_id = fields.Many2one('res.partner', string='Partner', required=True, track_visibility='onchange')
+    partner_id = fields.Many2one('res.partner', required=True, track_visibility='onchange')
     funding_type = fields.Selection([
         ('customer', 'Customer'),
         ('grant', 'Grant'),

@@ -57,6 +57,8 @@ class ProjectInvoiceControl(models.Model):
     @api.model_cr
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # a fixed statement (no caller input): the view's definition
+        # pylint: disable=sql-injection
         self.env.cr.execute("""
             CREATE VIEW project_invoice_control AS (
             WITH t AS (

@@ -98,9 +98,10 @@ class ProjectInvoiceProposal(models.Model):
                        'name', 'review_ids'}
 
     @api.model
-    def create(self, vals):
+    def create(self, vals):  # pylint: disable=method-required-super
         """A user creates an empty draft for a funding source of the
-        contract (and one of its projects); lines come from the ledger."""
+        contract (and one of its projects); lines come from the ledger.
+        super() is called by _create_internal, which the workflow uses too."""
         refuse(self, vals, self.WORKFLOW_FIELDS - {'contract_id', 'project_id', 'funding_source_id',
                                                    'transaction_type'} | {'line_ids'})
         self._check_input(vals)  # before the contract is read from it

@@ -213,8 +213,8 @@ class ProjectInvoiceProposalCredit(models.Model):
                               'transactions" (a credit proposal for a reviewer), not with a credit '
                               'note of Invoicing.') % (original.contract_id.display_name,
                                                        refund.refund_invoice_id.display_name))
-        mirror._write_workflow({'state': 'approved', 'note': _('Credit note %s made in Invoicing.')
-                      % (refund.number or refund.display_name)})
+        note = _('Credit note %s made in Invoicing.') % (refund.number or refund.display_name)
+        mirror._write_workflow({'state': 'approved', 'note': note})
         return mirror
 
     def _post_with_invoice(self, invoice):

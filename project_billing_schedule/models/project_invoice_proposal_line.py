@@ -51,7 +51,7 @@ class ProjectInvoiceProposalLine(models.Model):
     project_id = fields.Many2one('project.project', readonly=True)
     date = fields.Date(string='Transaction date', readonly=True)
     name = fields.Char(string='Description', required=True)
-    product_id = fields.Many2one('product.product', string='Product')
+    product_id = fields.Many2one('product.product')
     quantity = fields.Float(digits=(16, 2), default=1.0)
     sales_price = fields.Float(string='Sales price', digits=(16, 4),
                                help='Unit sales price of the transaction; changing it changes '
@@ -59,7 +59,7 @@ class ProjectInvoiceProposalLine(models.Model):
     share_percent = fields.Float(string='Share (%)', digits=(16, 4), default=100.0, readonly=True)
     funding_rule_id = fields.Many2one('project.funding.rule', readonly=True, ondelete='restrict',
                                       help='The rule that split the transaction over its sources.')
-    amount = fields.Monetary(string='Amount', currency_field='currency_id', readonly=True)
+    amount = fields.Monetary(currency_field='currency_id', readonly=True)
     invoice_line_id = fields.Many2one('account.invoice.line', string='Invoice line', readonly=True,
                                       copy=False, index=True)
 
@@ -250,6 +250,7 @@ class ProjectInvoiceProposalLine(models.Model):
         proposals._update_retention()
         proposals._recompute_totals()
         Ledger._sync(analytic_ids, on_account_ids)
+        return True
 
     # ------------------------------------------------------------------
     # Removing: "not now" (unlink) or "not chargeable" (_remove)

@@ -3,7 +3,6 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
 
-
 class ProjectInvoiceProposalRetention(models.Model):
     """Retention (ingehouden bedragen): the part of each invoice a customer
     withholds until the work is complete. A credit gives back its part of
@@ -200,9 +199,9 @@ class ProjectInvoiceProposalRetention(models.Model):
                                           need, ', '.join(_('%s is %s %% complete') % (
                                               p.name, round(pct, 1)) for p, pct in short)))
                         continue
-                    proposal = self._create_internal({'contract_id': contract.id, 'project_id': project_id,
-                                            'funding_source_id': source.id,
-                                            'kind': 'retention_release', 'date': date})
+                    proposal = self._create_internal({
+                        'contract_id': contract.id, 'project_id': project_id,
+                        'funding_source_id': source.id, 'kind': 'retention_release', 'date': date})
                     Line._create_internal({
                         'proposal_id': proposal.id, 'transaction_type': 'retention_release',
                         'name': _('Release of retained amounts'), 'product_id': product.id,

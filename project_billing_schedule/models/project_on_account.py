@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
+
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
 from ..allocation import allocate, to_decimal
@@ -44,8 +45,9 @@ class ProjectOnAccount(models.Model):
         ('percent', 'Percent of the fixed price'),
         ('fixed', 'Sales price'),
     ], default='fixed', required=True)
-    percent = fields.Float(string='Percent', digits=(16, 4), track_visibility='onchange')
-    fixed_amount = fields.Monetary(string='Entered sales price', track_visibility='onchange', currency_field='currency_id')
+    percent = fields.Float(digits=(16, 4), track_visibility='onchange')
+    fixed_amount = fields.Monetary(string='Entered sales price', track_visibility='onchange',
+                                   currency_field='currency_id')
     amount = fields.Monetary(string='Sales price', compute='_compute_amount', store=True,
                              currency_field='currency_id')
     status = fields.Selection([
@@ -214,6 +216,7 @@ class ProjectOnAccount(models.Model):
         if self:
             super(ProjectOnAccount, self).write({'marked_not_chargeable': True,
                                                  'not_invoiceable_reason': reason})
+        return True
 
     @api.model
     def _write_status(self, ids, shares):

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
+
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
 INVOICEABLE = ('time_material', 'fixed_price')

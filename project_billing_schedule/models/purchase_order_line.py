@@ -4,7 +4,7 @@ from odoo import api, fields, models
 class PurchaseOrderLine(models.Model):
     _inherit = 'purchase.order.line'
 
-    project_id = fields.Many2one('project.project', string='Project',
+    project_id = fields.Many2one('project.project',
                                  help='Project the purchase is for; its analytic account '
                                       'receives the cost.')
     line_property = fields.Selection([

@@ -15,3 +15,4 @@ from . import test_access_matrix
 from . import test_access_rules
 from . import test_multi_company
 from . import test_screens
+from . import test_invoicing_run

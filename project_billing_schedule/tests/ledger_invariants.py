@@ -96,5 +96,3 @@ class LedgerInvariants(object):
         outstanding = source._retention_outstanding()
         assert abs(outstanding - (retained - given_back - released)) < CENT
         assert outstanding > -CENT, outstanding
-
-

@@ -48,7 +48,8 @@ class TestTwoCompanies(SavepointCase):
             cls.setups[company] = (user, contract)
 
     def test_periodic_invoicing_in_each_company(self):
-        self.env['project.periodic.invoice.wizard']._cron_periodic_invoicing()
+        self.env['project.periodic.invoice.wizard'].with_context(
+            project_invoicing_sync=True)._cron_periodic_invoicing()
         for company in (self.company_a, self.company_b):
             user, contract = self.setups[company]
             self.assertEqual(contract.company_id, company)
@@ -68,7 +69,8 @@ class TestTwoCompanies(SavepointCase):
             self.assertEqual(contract.funding_rule_ids.allocation_ids.mapped('company_id'), company)
 
     def test_no_record_crosses(self):
-        self.env['project.periodic.invoice.wizard']._cron_periodic_invoicing()
+        self.env['project.periodic.invoice.wizard'].with_context(
+            project_invoicing_sync=True)._cron_periodic_invoicing()
         user_b, contract_b = self.setups[self.company_b]
         _user_a, contract_a = self.setups[self.company_a]
         env_b = self.env(user=user_b.id)

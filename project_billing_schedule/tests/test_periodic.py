@@ -42,9 +42,12 @@ class TestPeriodicAndRules(ProposalCase):
         self.assertEqual(self.env['account.invoice'].search_count([]), invoices_before)
         self.assertFalse(any(p for c, p, e in report if not e))
         wizard = Wizard.create({'contract_ids': [(6, 0, contracts.ids)], 'date_to': '2026-12-31'})
-        wizard.action_run()
-        self.assertIn('Broken: FAILED', wizard.result)
-        self.assertIn('Good A: nothing to invoice', wizard.result)
+        action = wizard.action_run()
+        run = self.env['project.invoicing.run'].browse(action['res_id'])
+        self.assertEqual((run.state, run.done_count, run.failed_count), ('failed', 2, 1))
+        self.assertIn('No revenue account', run.line_ids.filtered(
+            lambda l: l.contract_id == broken).error)
+        self.assertFalse(run.proposal_ids)                  # Good A and B: nothing new
 
     def test_periodic_invoicing_of_many_contracts_in_one_batch(self):
         """More invoices than one validation batch: every contract invoiced

@@ -5,8 +5,11 @@ run's explicit scope and preview, the reviewer's menu."""
 from lxml import etree
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.addons.project_invoicing_base.tests.screens import (assert_action_readable,
-                                                              assert_menu_visible)
+
+from odoo.addons.project_invoicing_base.tests.screens import (
+    assert_action_readable,
+    assert_menu_visible,
+)
 
 from .test_contract import BillingCase
 
@@ -192,8 +195,8 @@ class TestScreens(BillingCase):
         active = self.env['project.contract'].search_count([('state', '=', 'active')])
         self.assertEqual(everything.preview_contract_count, active)
         self.assertGreaterEqual(everything.preview_transaction_count, 1)
-        chosen.action_run()
-        self.assertEqual(chosen.state, 'done')
+        run = self.env['project.invoicing.run'].browse(chosen.action_run()['res_id'])
+        self.assertEqual((run.state, run.done_count, run.progress), ('done', 1, 100.0))
         self.assertEqual(sorted(self.Proposal.search([('contract_id', '=', self.contract.id)])
                                 .mapped('amount_total')), [300.0, 700.0])
         self.assertEqual(Wizard.create({

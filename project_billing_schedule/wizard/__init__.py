@@ -1,4 +1,3 @@
-from . import transaction_type_selection
 from . import invoice_proposal_wizard
 from . import invoice_proposal_reject
 from . import invoice_proposal_remove

@@ -27,8 +27,6 @@ class PeriodicInvoiceWizard(models.TransientModel):
     post = fields.Boolean(string='Post the proposals', default=True,
                           help='Post every proposal that needs no review; the others wait for '
                                'their reviewer.')
-    result = fields.Text(readonly=True)
-    state = fields.Selection([('setup', 'Setup'), ('done', 'Done')], default='setup')
 
     def _contracts(self):
         if self.scope == 'all':
@@ -60,11 +58,9 @@ class PeriodicInvoiceWizard(models.TransientModel):
         types = self._types()
         if self.scope == 'selected' and not self.contract_ids:
             raise UserError(_('Choose the contracts to invoice, or choose "All active contracts".'))
-        contracts = self._contracts()
-        report = self._run(contracts, self.date_to, types, self.post)
-        self.write({'state': 'done', 'result': self._format(report)})
-        return {'type': 'ir.actions.act_window', 'res_model': self._name, 'res_id': self.id,
-                'view_mode': 'form', 'target': 'new'}
+        run = self.env['project.invoicing.run']._start(
+            self._contracts(), self.date_to, types, self.post)
+        return run.action_open()
 
     @api.model
     def _run(self, contracts, date_to, types=None, post=True):
@@ -120,13 +116,14 @@ class PeriodicInvoiceWizard(models.TransientModel):
 
     @api.model
     def _cron_periodic_invoicing(self):
-        """Scheduled action: each company's active contracts, run in that
-        company (its accounts, fiscal positions and journals)."""
+        """Scheduled action: each company's active contracts, in a run of
+        that company (its accounts, fiscal positions and journals; in the
+        background when large)."""
         contracts = self.env['project.contract'].search([('state', '=', 'active')])
+        Run = self.env['project.invoicing.run']
         for company in contracts.mapped('company_id'):
             mine = contracts.filtered(lambda c: c.company_id == company)
-            report = self.with_context(force_company=company.id)._run(
-                mine.with_context(force_company=company.id), fields.Date.context_today(self))
-            _logger.info('Periodic project invoicing of %s:\n%s', company.name,
-                         self._format(report))
+            run = Run.with_context(force_company=company.id)._start(
+                mine, fields.Date.context_today(self), None, True, company=company)
+            _logger.info('Periodic project invoicing of %s: run %s', company.name, run.name)
         return True

@@ -12,7 +12,7 @@ class TransactionAdjust(models.TransientModel):
     _inherit = ['project.invoicing.input.check']
     _description = 'Adjust an invoiced transaction'
 
-    transaction_id = fields.Many2one('account.analytic.line', string='Transaction', required=True,
+    transaction_id = fields.Many2one('account.analytic.line', required=True,
                                      domain=[('invoice_status', '=', 'invoiced')])
     name = fields.Char(string='Description', required=True)
     date = fields.Date(required=True)

@@ -79,6 +79,7 @@ class AccountInvoice(models.Model):
             bill.message_post(body=_('Linked to invoice pool entry %s (same vendor and reference): '
                                      'its interim posting is reversed with this bill.')
                               % entry.display_name)
+        return True
 
     @api.multi
     def action_invoice_open(self):
@@ -157,3 +158,4 @@ class AccountInvoice(models.Model):
                     '|', ('state', '!=', 'cancel'), ('register_line_id', '!=', bill.register_line_id.id)]):
                 raise UserError(_('Duplicated vendor reference detected. You probably '
                                   'encoded twice the same vendor bill/credit note.'))
+        return True

@@ -26,7 +26,7 @@ class AccountInvoiceMatchLine(models.Model):
     check = fields.Selection(CHECKS, required=True, readonly=True)
     label = fields.Char(string='What', readonly=True)
     value = fields.Float(string='On the bill', digits=(16, 4), readonly=True)
-    expected = fields.Float(string='Expected', digits=(16, 4), readonly=True)
+    expected = fields.Float(digits=(16, 4), readonly=True)
     difference = fields.Float(digits=(16, 4), readonly=True)
     tolerance = fields.Char(readonly=True, help='The tolerance applied and its source.')
     passed = fields.Boolean(readonly=True)

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
 # set by posting, billing and cancelling only
@@ -17,7 +18,7 @@ class AccountInvoiceRegisterLine(models.Model):
     _description = 'Invoice register entry'
     _order = 'invoice_date desc, id desc'
 
-    register_id = fields.Many2one('account.invoice.register', string='Register',
+    register_id = fields.Many2one('account.invoice.register',
                                   required=True, ondelete='cascade', index=True)
     company_id = fields.Many2one(related='register_id.company_id', store=True,
                                  readonly=True, index=True)
@@ -33,7 +34,7 @@ class AccountInvoiceRegisterLine(models.Model):
     date_due = fields.Date(string='Due date',
                            help="From the vendor's payment term unless entered.")
     name = fields.Char(string='Description')
-    amount = fields.Monetary(string='Amount', currency_field='currency_id',
+    amount = fields.Monetary(currency_field='currency_id',
                              help='Invoice total as keyed from the paper invoice (credit).')
     currency_id = fields.Many2one('res.currency', required=True,
                                   default=lambda self: self.env.user.company_id.currency_id)
@@ -43,7 +44,8 @@ class AccountInvoiceRegisterLine(models.Model):
     company_currency_id = fields.Many2one(related='company_id.currency_id', readonly=True)
     purchase_id = fields.Many2one(
         'purchase.order', string='Purchase order', index=True,
-        domain="[('state', 'in', ('purchase', 'done')), ('partner_id', 'child_of', partner_id), ('company_id', '=', company_id)]")
+        domain="[('state', 'in', ('purchase', 'done')), ('partner_id', 'child_of', partner_id), "
+               "('company_id', '=', company_id)]")
     approver_id = fields.Many2one(
         'res.users', string='Approved by',
         domain=lambda self: [('groups_id', 'in', self.env.ref('project_invoice_pool.group_invoice_approver').id)])
@@ -196,4 +198,3 @@ class AccountInvoiceRegisterLine(models.Model):
         for line in self.sudo().filtered('approver_id'):
             if group not in line.approver_id.groups_id:
                 raise InputError(_('%s is not an invoice approver.') % line.approver_id.name)
-

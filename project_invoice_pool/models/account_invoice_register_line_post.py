@@ -1,8 +1,8 @@
+import psycopg2
+
 from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
-
-import psycopg2
 
 
 class AccountInvoiceRegisterLinePost(models.Model):

@@ -279,8 +279,8 @@ class TestInvoicePool(InvoicePoolCase):
 
     def test_register_cancel_reverses(self):
         pending0 = self.balance(self.pending)
-        register = self.make_register([self.line_vals('C-1'), self.line_vals('C-2', 25.0, po=False,
-                                                                           account_id=self.expense.id)])
+        register = self.make_register([
+            self.line_vals('C-1'), self.line_vals('C-2', 25.0, po=False, account_id=self.expense.id)])
         register.action_post()
         self.assertEqual(self.balance(self.pending) - pending0, 100.0)
         bill = self.env['account.invoice'].browse(register.line_ids[0].action_create_bill()['res_id'])

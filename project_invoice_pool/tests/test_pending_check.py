@@ -6,8 +6,8 @@ from .common import InvoicePoolCase
 class TestPendingCheck(InvoicePoolCase):
 
     def check(self, date='2026-12-31'):
-        return self.env['account.invoice.pool.check'].create({'company_id': self.company.id,
-                                                               'date': date})
+        return self.env['account.invoice.pool.check'].create({
+            'company_id': self.company.id, 'date': date})
 
     def test_posted_billed_cancelled_rebilled_in_foreign_currency(self):
         eur = self.env.ref('base.EUR')

@@ -106,8 +106,8 @@ class TestPoolControls(InvoicePoolCase):
     def test_4_a_paid_register_liability_moves_to_the_bill(self):
         entry = self.posted_entry()
         payable_line = entry.move_id.line_ids.filtered(lambda l: l.account_id == self.payable)
-        bank = self.env['account.journal'].search([('type', '=', 'bank'),
-                                                    ('company_id', '=', self.company.id)], limit=1)
+        bank = self.env['account.journal'].search(
+            [('type', '=', 'bank'), ('company_id', '=', self.company.id)], limit=1)
         payment = self.env['account.move'].create({
             'journal_id': bank.id, 'date': '2026-02-10', 'line_ids': [
                 (0, 0, {'account_id': self.payable.id, 'partner_id': self.vendor.id,

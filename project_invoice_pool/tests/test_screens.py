@@ -6,8 +6,11 @@ in their menu's action."""
 from lxml import etree
 
 from odoo.exceptions import AccessError
-from odoo.addons.project_invoicing_base.tests.screens import (assert_action_readable,
-                                                              assert_menu_visible)
+
+from odoo.addons.project_invoicing_base.tests.screens import (
+    assert_action_readable,
+    assert_menu_visible,
+)
 
 from .common import InvoicePoolCase
 

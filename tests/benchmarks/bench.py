@@ -16,7 +16,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'setup'))
 import odoo11_compat  # noqa: E402
+
 import odoo  # noqa: E402
+
 odoo11_compat.patch_odoo()
 from odoo import SUPERUSER_ID, api  # noqa: E402
 
@@ -34,7 +36,6 @@ def env_for(cr):
 def setup_a(env, contracts, lines, rng):
     """C contracts with one T&M project and a 70/30 funding split, and the
     same hours on C sale orders invoiced on timesheets."""
-    company = env.user.company_id
     employees = env['hr.employee'].browse([env['hr.employee'].create(
         {'name': 'Bench employee %d' % i, 'timesheet_cost': 40.0}).id for i in range(5)])
     hours = env['product.product'].create({
