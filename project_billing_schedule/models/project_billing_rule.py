@@ -81,26 +81,30 @@ class ProjectBillingRule(models.Model):
         for rule in self:
             contract = rule.contract_id
             if rule.rule_type == 'milestone':
-                proposals = Proposal._propose(contract, types=['on_account'],
-                                              projects=rule.project_id or None, billing_rule=rule)[0]
+                proposals, reasons = Proposal._propose(
+                    contract, types=['on_account'], projects=rule.project_id or None,
+                    billing_rule=rule)
                 created |= proposals
                 report.append({'rule': rule, 'completion': False, 'fired': False,
-                               'proposals': proposals})
+                               'proposals': proposals,
+                               'left': Proposal._reasons_by_contract(reasons).get(contract.id)})
                 continue
             completion = rule._completion()
             crossed = [t for t in rule._threshold_values()
                        if t > rule.last_threshold and completion >= t]
-            proposals = Proposal.browse()
+            proposals, reasons = Proposal.browse(), {}
             if crossed:
                 # several thresholds crossed at once make one proposal, the highest
-                proposals = Proposal._propose(contract, projects=rule.project_id or None,
-                                              billing_rule=rule, threshold=max(crossed))[0]
+                proposals, reasons = Proposal._propose(
+                    contract, projects=rule.project_id or None, billing_rule=rule,
+                    threshold=max(crossed))
                 created |= proposals
                 for proposal in proposals:
                     proposal.message_post(body=_('Created by billing rule "%s" at %s %% complete.')
                                           % (rule.name, max(crossed)))
             report.append({'rule': rule, 'completion': completion,
-                           'fired': crossed and max(crossed), 'proposals': proposals})
+                           'fired': crossed and max(crossed), 'proposals': proposals,
+                           'left': Proposal._reasons_by_contract(reasons).get(contract.id)})
         return report, created
 
     @api.model
@@ -113,12 +117,26 @@ class ProjectBillingRule(models.Model):
         for contract in rules.mapped('contract_id'):
             try:
                 with self.env.cr.savepoint():
-                    rules.filtered(lambda r: r.contract_id == contract).with_context(
-                        force_company=contract.company_id.id)._apply()
+                    report = rules.filtered(lambda r: r.contract_id == contract).with_context(
+                        force_company=contract.company_id.id)._apply_report()[0]
+                # what a rule could not invoice is said where its users look
+                for left in set(item['left'] for item in report if item['left']):
+                    contract.message_post(body=_('Billing rules: %s') % left)
             except Exception as e:  # reported, then the next contract
                 _logger.warning('Billing rules of contract %s failed: %s', contract.display_name, e)
                 contract.message_post(body=_('Billing rules failed: %s') % e)
         return True
+
+    @api.model
+    def _apply_on_completion(self, contracts, user):
+        """A task or milestone `user` completed: the contracts' rules apply
+        at once, as that user, when they may create proposals (the proposals
+        are theirs); for anyone else the nightly scheduled action applies
+        them, so completing work never creates proposals a user could not."""
+        Proposal = self.env['project.invoice.proposal'].sudo(user)
+        if not Proposal.check_access_rights('create', raise_exception=False):
+            return False
+        return self.sudo(user)._apply_contracts(contracts.sudo(user))
 
     @api.model
     def _cron_apply(self):

@@ -192,6 +192,8 @@ class ProjectContract(models.Model):
     @api.model
     def create(self, vals):
         self._check_input(vals)  # before the company is read from it
+        if vals.get('state', 'draft') != 'draft':
+            self.browse()._check_state_right()
         if vals.get('code', '/') == '/':
             company = vals.get('company_id') or self.env.user.company_id.id
             vals['code'] = self.env['ir.sequence'].with_context(
@@ -267,12 +269,15 @@ class ProjectContract(models.Model):
         return self._write_state('draft')
 
     def _write_state(self, state):
+        self._check_state_right()
+        return super(ProjectContract, self).write({'state': state})
+
+    def _check_state_right(self):
         # the buttons are the managers' (who also set up the funding); the
-        # model says so too, for callers that bypass the form
+        # model says so too, for callers that bypass the form (create, copy)
         if not self.user_has_groups('project_billing_schedule.group_project_invoicing_manager'):
             raise AccessError(_('Only project invoicing managers activate, close or reopen a '
                                 'contract.'))
-        return super(ProjectContract, self).write({'state': state})
 
     # ------------------------------------------------------------------
     # Rates

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .project_funding_rule import TRANSACTION_TYPES
@@ -10,12 +10,14 @@ class ProjectContract(models.Model):
     @api.multi
     def action_activate(self):
         # refused here rather than at the first invoicing run, months later
+        self._check_state_right()
         for contract in self:
             missing = contract._uncovered_transaction_types()
             if missing:
                 raise UserError(_('Contract %s cannot be activated: no funding rule covers %s. '
                                   'Add a rule for these transactions without a task, product '
-                                  'category or end date (e.g. "All", 100 %% to the customer).')
+                                  'category or end date, valid from the contract\'s start (e.g. '
+                                  '"All", 100 %% to the customer).')
                                 % (contract.display_name, ', '.join(missing)))
         return super(ProjectContract, self).action_activate()
 
@@ -25,8 +27,10 @@ class ProjectContract(models.Model):
         self.ensure_one()
         labels = dict(self.env['project.funding.rule']._fields['transaction_type']
                       ._description_selection(self.env))
+        start = self.date_start or fields.Date.context_today(self)
         rules = self.funding_rule_ids.filtered(
-            lambda r: not (r.task_id or r.product_categ_id or r.date_to))
+            lambda r: not (r.task_id or r.product_categ_id or r.date_to) and
+            (not r.date_from or r.date_from <= start))
         projects = self.project_ids.filtered(lambda p: p.project_invoice_type != 'internal')
         missing = []
         for project in projects or [self.env['project.project']]:

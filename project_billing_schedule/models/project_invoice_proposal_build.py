@@ -64,6 +64,17 @@ class ProjectInvoiceProposalBuild(models.Model):
                                                  'status', 'ready')))
 
     @api.model
+    def _reasons_by_contract(self, reasons):
+        """{contract id: readable text} of _propose()'s reasons (keyed by the
+        transaction or on-account record left out)."""
+        texts = {}
+        for record, reason in reasons.items():
+            contract = record.billing_contract_id if record._name == 'account.analytic.line' \
+                else record.contract_id
+            texts.setdefault(contract.id, []).append(reason)
+        return dict((cid, _('%d transaction(s) not invoiced: %s') % (
+            len(msgs), '; '.join(sorted(set(msgs))))) for cid, msgs in texts.items())
+
     def _propose(self, contracts, date_to=None, types=None, projects=None, transactions=None,
                  on_accounts=None, split_by_type=False, retention_release=False, date=None,
                  billing_rule=None, threshold=0.0, into=None):

@@ -69,13 +69,21 @@ class ProjectInvoicingRun(models.Model):
             run.invoice_count = len(run.invoice_ids)
 
     @api.model
-    def _start(self, contracts, date_to, types, post, company=None):
-        """Create the run for these contracts and run it: at once below the
-        company's threshold (or with context project_invoicing_sync), else
-        as background jobs of the company's chunk size."""
+    def _start(self, contracts, date_to, types, post):
+        """One run per company of these contracts (its accounts, journals
+        and users), each run at once below its company's threshold (or with
+        context project_invoicing_sync), else as background jobs of the
+        company's chunk size. Returns the runs."""
         self.env['project.invoice.proposal']._check_rights('create')
-        company = company or self.env.user.company_id
         types = types or ['hour', 'expense', 'item', 'fee', 'on_account']
+        runs = self.browse()
+        for company in contracts.mapped('company_id'):
+            runs |= self.with_context(force_company=company.id)._start_company(
+                company, contracts.filtered(lambda c: c.company_id == company), date_to, types,
+                post)
+        return runs
+
+    def _start_company(self, company, contracts, date_to, types, post):
         background = len(contracts) >= company.project_invoicing_job_threshold and \
             not self.env.context.get('project_invoicing_sync')
         run = self.sudo().create(dict({
@@ -142,9 +150,12 @@ class ProjectInvoicingRun(models.Model):
 
     @api.multi
     def action_open(self):
-        self.ensure_one()
-        return {'type': 'ir.actions.act_window', 'res_model': self._name, 'res_id': self.id,
-                'view_mode': 'form', 'target': 'current', 'name': self.name}
+        if len(self) == 1:
+            return {'type': 'ir.actions.act_window', 'res_model': self._name, 'res_id': self.id,
+                    'view_mode': 'form', 'target': 'current', 'name': self.name}
+        action = self.env.ref('project_billing_schedule.action_invoicing_run').read()[0]
+        action['domain'] = [('id', 'in', self.ids)]
+        return action
 
     @api.multi
     def action_view_proposals(self):

@@ -261,8 +261,8 @@ class ProjectOnAccount(models.Model):
                 author_id=user.partner_id.id)
         if planned and not self.env.context.get('billing_rules_later'):
             # a billing rule "when a milestone is complete" proposes it now
-            self.env['project.billing.rule'].sudo()._apply_contracts(
-                planned.sudo().mapped('contract_id'))
+            self.env['project.billing.rule']._apply_on_completion(
+                planned.sudo().mapped('contract_id'), user)
         return True
 
     @api.multi

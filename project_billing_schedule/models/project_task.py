@@ -21,6 +21,6 @@ class ProjectTask(models.Model):
                 milestones.with_context(billing_rules_later=True)._mark_complete(self.env.user)
                 # a completed task may cross a completion threshold: the
                 # contract's billing rules are checked now, not at night
-                self.env['project.billing.rule'].sudo()._apply_contracts(
-                    done.sudo().mapped('project_id.contract_id'))
+                self.env['project.billing.rule']._apply_on_completion(
+                    done.sudo().mapped('project_id.contract_id'), self.env.user)
         return res

@@ -139,6 +139,7 @@ class TestBillingAccessMatrix(AccessMatrixCase, ProposalCase):
         self.assertEqual(self.Proposal.browse(ids).mapped('amount_total'), [100.0])
 
     def do_periodic(self, user):
+        self.contract.action_activate()
         self.timesheet(10.0)
         wizard = self.env['project.periodic.invoice.wizard'].sudo(user).create({
             'contract_ids': [(6, 0, self.contract.ids)], 'date_to': '2026-12-31'})

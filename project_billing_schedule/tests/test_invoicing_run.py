@@ -131,6 +131,24 @@ class TestInvoicingRun(BillingCase):
         self.assertEqual((run.state, run.done_count, line.error), ('done', 5, False))
         self.assertEqual(self.invoiced(), [90.0, 180.0, 270.0, 360.0, 450.0])
 
+    def test_what_stays_uninvoiced_fails_the_contract(self):
+        unfunded = self.contracts[1]
+        unfunded.funding_rule_ids.unlink()
+        run = self.Run._start(self.contracts, '2026-12-31', None, True)
+        line = run.line_ids.filtered(lambda l: l.contract_id == unfunded)
+        self.assertEqual((run.state, run.done_count, run.failed_count), ('failed', 4, 1))
+        self.assertIn('1 transaction(s) not invoiced', line.error)
+        self.assertFalse(line.proposal_ids)
+        self.assertEqual(len(self.invoiced()), 4)
+        # funded again: the retry invoices it, once
+        self.env['project.funding.rule'].create({
+            'contract_id': unfunded.id, 'name': 'All', 'allocation_ids': [(0, 0, {
+                'source_id': unfunded.funding_source_ids[0].id, 'percent': 100.0,
+                'is_rounding': True})]})
+        run.action_retry_failed()
+        self.assertEqual((run.state, line.error), ('done', False))
+        self.assertEqual(self.invoiced(), [90.0, 180.0, 270.0, 360.0, 450.0])
+
     def test_only_invoicing_users_start_or_retry_a_run(self):
         from odoo.exceptions import AccessError
         user = self.env['res.users'].with_context(no_reset_password=True).create({

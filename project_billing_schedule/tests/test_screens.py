@@ -4,7 +4,7 @@ completes, funding checked on rule save and on activation, the periodic
 run's explicit scope and preview, the reviewer's menu."""
 from lxml import etree
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.project_invoicing_base.tests.screens import (
     assert_action_readable,
@@ -28,6 +28,11 @@ class TestScreens(BillingCase):
             'name': 'Project user (test)', 'login': 'screens_project_user',
             'email': 'screens_project_user@example.com',
             'groups_id': [(6, 0, [ref('base.group_user').id, ref('project.group_project_user').id])]})
+        cls.invoicing_user = Users.create({
+            'name': 'Invoicing user (test)', 'login': 'screens_invoicing_user',
+            'email': 'screens_invoicing_user@example.com',
+            'groups_id': [(6, 0, [ref('base.group_user').id, ref(
+                'project_billing_schedule.group_project_invoicing_user').id])]})
         cls.reviewer = Users.create({
             'name': 'Reviewer (test)', 'login': 'screens_reviewer',
             'email': 'screens_reviewer@example.com',
@@ -78,7 +83,8 @@ class TestScreens(BillingCase):
             self.contract.action_apply_billing_rules()
         self.contract.action_draft()
         self.contract.action_activate()
-        from odoo.exceptions import AccessError
+        with self.assertRaisesRegex(UserError, 'one contract at a time'):
+            (self.contract | self.contract.copy()).action_apply_billing_rules()
         with self.assertRaises(AccessError):
             self.contract.sudo(self.project_user).action_apply_billing_rules()
 
@@ -87,14 +93,22 @@ class TestScreens(BillingCase):
         self.env['project.billing.rule'].create({
             'contract_id': self.contract.id, 'name': 'Halves', 'thresholds': '50,100',
             'project_id': fp.id})
-        # a project user closes the first task: its milestone completes, the
-        # project is 50 % complete and the rule proposes it, no cron needed
-        milestones[0].task_id.sudo(self.project_user).write({'stage_id': self.done_stage.id})
+        # an invoicing user closes the first task: its milestone completes,
+        # the project is 50 % complete and the rule proposes it, no cron needed
+        milestones[0].task_id.sudo(self.invoicing_user).write({'stage_id': self.done_stage.id})
         proposals = self.Proposal.search([('project_id', '=', fp.id)])
         self.assertEqual(set(proposals.mapped('billing_threshold')), {50.0})
         self.assertEqual(round(sum(proposals.mapped('amount_total')), 2), 500.0)
+        self.assertEqual(proposals.mapped('create_uid'), self.invoicing_user)   # theirs
         self.assertEqual(milestones[0].status, 'in_proposal')
         self.assertEqual(milestones[1].status, 'planned')
+        # a project user, who may not create proposals, completes the second
+        # milestone; its proposal waits for the scheduled action
+        milestones[1].task_id.sudo(self.project_user).write({'stage_id': self.done_stage.id})
+        self.assertEqual(milestones[1].status, 'ready')
+        self.assertEqual(self.Proposal.search_count([('project_id', '=', fp.id)]), 2)
+        self.env['project.billing.rule']._cron_apply()
+        self.assertEqual(milestones[1].status, 'in_proposal')
 
     def test_completing_a_milestone_applies_a_milestone_rule(self):
         fp, milestones = self.fixed_price([30, 70])
@@ -126,9 +140,20 @@ class TestScreens(BillingCase):
                     'date_to': '2026-06-30', 'contract_id': contract.id})
         with self.assertRaisesRegex(UserError, 'covers Expenses'):
             contract.action_activate()
-        hours.copy({'name': 'Rest', 'transaction_type': 'all', 'contract_id': contract.id})
+        # nor does one that starts after the contract
+        later = hours.copy({'name': 'Rest from 2099', 'transaction_type': 'all',
+                            'date_from': '2099-01-01', 'contract_id': contract.id})
+        with self.assertRaisesRegex(UserError, 'covers Expenses'):
+            contract.action_activate()
+        later.date_from = False
         contract.action_activate()
         self.assertEqual(contract.state, 'active')
+        # the state is the managers': not by create or copy either
+        with self.assertRaisesRegex(AccessError, 'Only project invoicing managers'):
+            self.env['project.contract'].sudo(self.invoicing_user).create({
+                'name': 'Born active', 'partner_id': self.customer.id, 'state': 'active'})
+        with self.assertRaisesRegex(AccessError, 'Only project invoicing managers'):
+            contract.sudo(self.invoicing_user).copy({'state': 'active'})
 
     def test_a_rule_is_checked_when_it_is_saved(self):
         action = self.contract.action_edit_funding_rules()
@@ -189,6 +214,10 @@ class TestScreens(BillingCase):
         self.assertEqual(empty.scope, 'selected')
         with self.assertRaisesRegex(UserError, 'All active contracts'):
             empty.action_run()
+        draft = self.contract.copy()
+        with self.assertRaisesRegex(UserError, 'is not active'):
+            Wizard.create({'date_to': '2026-12-31',
+                           'contract_ids': [(6, 0, (self.contract | draft).ids)]}).action_run()
         chosen = Wizard.create({'date_to': '2026-12-31', 'contract_ids': [(6, 0, self.contract.ids)]})
         self.assertEqual((chosen.preview_contract_count, chosen.preview_transaction_count), (1, 1))
         everything = Wizard.create({'date_to': '2026-12-31', 'scope': 'all'})
@@ -213,3 +242,19 @@ class TestScreens(BillingCase):
         milestones.percent = 90.0
         self.assertEqual(milestones.message_ids[0].tracking_value_ids.mapped(
             lambda t: (t.field, t.new_value_float)), [('percent', 90.0)])
+
+    def test_what_a_rule_cannot_invoice_is_said(self):
+        task = self.env['project.task'].create({'name': 'Work', 'project_id': self.project.id,
+                                                'planned_hours': 10.0})
+        self.env['project.billing.rule'].create({
+            'contract_id': self.contract.id, 'name': 'Done', 'thresholds': '100'})
+        self.rule.write({'transaction_type': 'expense'})         # hours no longer funded
+        self.timesheet(10.0, task=task)
+        wizard = self.env['project.billing.rule.apply'].browse(
+            self.contract.action_apply_billing_rules()['res_id'])
+        self.assertFalse(wizard.proposal_ids)
+        self.assertIn('100.0 % reached: nothing to invoice (1 transaction(s) not invoiced: '
+                      'No funding rule', wizard.line_ids.result)
+        self.env['project.billing.rule']._cron_apply()
+        self.assertIn('Billing rules: 1 transaction(s) not invoiced',
+                      self.contract.message_ids[0].body)

@@ -47,7 +47,8 @@ class ProjectContract(models.Model):
     @api.multi
     def action_apply_billing_rules(self):
         """Apply this contract's billing rules now and show what fired."""
-        self.ensure_one()
+        if len(self) != 1:
+            raise UserError(_('Apply billing rules to one contract at a time.'))
         self.env['project.invoice.proposal']._check_rights('create')
         if self.state != 'active':
             raise UserError(_('Billing rules apply to active contracts; activate contract %s '
@@ -70,6 +71,8 @@ class ProjectContract(models.Model):
                 higher = [t for t in rule._threshold_values() if t > rule.last_threshold]
                 result = (_('Next threshold: %s %%') % higher[0]) if higher else \
                     _('All thresholds reached')
+            if item['left']:
+                result = '%s (%s)' % (result, item['left'])
             lines.append((0, 0, {'rule_id': rule.id, 'completion': item['completion'] or 0.0,
                                  'result': result, 'proposal_count': len(item['proposals'])}))
         if created:

@@ -31,7 +31,7 @@ class PeriodicInvoiceWizard(models.TransientModel):
     def _contracts(self):
         if self.scope == 'all':
             return self.env['project.contract'].search([('state', '=', 'active')])
-        return self.contract_ids
+        return self.contract_ids.filtered(lambda c: c.state == 'active')
 
     @api.depends('scope', 'contract_ids', 'date_to', 'include_hours', 'include_expenses',
                  'include_items', 'include_fees', 'include_on_account')
@@ -45,7 +45,8 @@ class PeriodicInvoiceWizard(models.TransientModel):
                 ('date', '<=', wizard.date_to or fields.Date.context_today(self))])
             if 'on_account' in types:
                 count += self.env['project.on.account'].search_count([
-                    ('contract_id', 'in', contracts.ids), ('status', '=', 'ready')])
+                    ('contract_id', 'in', contracts.ids), ('status', '=', 'ready'),
+                    ('date', '<=', wizard.date_to or fields.Date.context_today(self))])
             wizard.preview_contract_count = len(contracts)
             wizard.preview_transaction_count = count
 
@@ -58,9 +59,13 @@ class PeriodicInvoiceWizard(models.TransientModel):
         types = self._types()
         if self.scope == 'selected' and not self.contract_ids:
             raise UserError(_('Choose the contracts to invoice, or choose "All active contracts".'))
-        run = self.env['project.invoicing.run']._start(
+        inactive = self.contract_ids.filtered(lambda c: c.state != 'active')
+        if self.scope == 'selected' and inactive:
+            raise UserError(_('Only active contracts are invoiced; %s is not active.')
+                            % ', '.join(inactive.mapped('display_name')))
+        runs = self.env['project.invoicing.run']._start(
             self._contracts(), self.date_to, types, self.post)
-        return run.action_open()
+        return runs.action_open()
 
     @api.model
     def _run(self, contracts, date_to, types=None, post=True):
@@ -91,13 +96,17 @@ class PeriodicInvoiceWizard(models.TransientModel):
     @api.model
     def _run_batch(self, contracts, date_to, types, post):
         # a rolled-back savepoint must not leave its records in the caches
+        Proposal = self.env['project.invoice.proposal']
         with self.env.clear_upon_failure(), self.env.cr.savepoint():
-            proposals, _reasons = self.env['project.invoice.proposal']._propose(
-                contracts, date_to=date_to, types=types, date=date_to)
+            proposals, reasons = Proposal._propose(contracts, date_to=date_to, types=types,
+                                                   date=date_to)
             if post:
                 proposals.filtered(lambda p: not p.review_required).action_post()
-        return [(contract, proposals.filtered(lambda p: p.contract_id == contract), None)
-                for contract in contracts]
+        # what stays uninvoiced (no funding rule, limit reached) is the
+        # contract's failure, to be fixed and retried, not a silent success
+        left = Proposal._reasons_by_contract(reasons)
+        return [(contract, proposals.filtered(lambda p: p.contract_id == contract),
+                 left.get(contract.id)) for contract in contracts]
 
     @api.model
     def _format(self, report):
@@ -120,10 +129,8 @@ class PeriodicInvoiceWizard(models.TransientModel):
         that company (its accounts, fiscal positions and journals; in the
         background when large)."""
         contracts = self.env['project.contract'].search([('state', '=', 'active')])
-        Run = self.env['project.invoicing.run']
-        for company in contracts.mapped('company_id'):
-            mine = contracts.filtered(lambda c: c.company_id == company)
-            run = Run.with_context(force_company=company.id)._start(
-                mine, fields.Date.context_today(self), None, True, company=company)
-            _logger.info('Periodic project invoicing of %s: run %s', company.name, run.name)
+        runs = self.env['project.invoicing.run']._start(
+            contracts, fields.Date.context_today(self), None, True)
+        for run in runs:
+            _logger.info('Periodic project invoicing of %s: run %s', run.company_id.name, run.name)
         return True

@@ -118,6 +118,10 @@ class AccountInvoiceRegisterLine(models.Model):
         """The interim entry in its own form (with its items), not in a
         dialog over the register."""
         self.ensure_one()
+        if not self.move_id:
+            raise UserError(_('Register entry %s is not posted yet: it has no journal entry.')
+                            % self.display_name)
+        self.move_id.check_access_rights('read')
         return {'type': 'ir.actions.act_window', 'res_model': 'account.move', 'view_mode': 'form',
                 'res_id': self.move_id.id, 'target': 'current', 'name': self.move_id.name}
 

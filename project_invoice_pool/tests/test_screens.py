@@ -5,7 +5,7 @@ vendor's transactions; chatter on pool entries; invoices opened from a link
 in their menu's action."""
 from lxml import etree
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.project_invoicing_base.tests.screens import (
     assert_action_readable,
@@ -52,6 +52,12 @@ class TestScreens(InvoicePoolCase):
         action = entry.sudo(self.clerk).action_open_move()
         self.assertEqual((action['res_model'], action['res_id'], action['target']),
                          ('account.move', entry.move_id.id, 'current'))
+        # an approver reads the entry, not the journal entry behind it
+        with self.assertRaises(AccessError):
+            entry.sudo(self.approver).action_open_move()
+        draft = self.make_register([self.line_vals(number='SCR-DRAFT')], user=self.clerk)
+        with self.assertRaisesRegex(UserError, 'not posted yet'):
+            draft.line_ids.sudo(self.clerk).action_open_move()
         # cancelled: the reversal's items show too, and they balance out
         entry.sudo(self.clerk).action_cancel()
         self.assertEqual(len(entry.move_line_ids), 4)
