@@ -78,6 +78,16 @@ class TestCredit(ProposalCase):
             refund.ids)[0].decode()
         self.assertIn('Credit note', html)
         self.assertIn('Hours', html)
+        # in Dutch: Creditnota, Correctiefactuur, Factuur
+        self.env['res.lang'].load_lang('nl_NL')
+        self.env['ir.translation'].load_module_terms(['project_billing_schedule'], ['nl_NL'])
+        dutch = lambda invoice: invoice.with_context(lang='nl_NL').project_document_title  # noqa
+        self.assertEqual(dutch(refund), 'Creditnota')
+        self.company.country_id = self.env.ref('base.nl')
+        refund.invalidate_cache()
+        self.assertEqual(dutch(refund), 'Correctiefactuur')
+        customer_invoice.invalidate_cache()
+        self.assertEqual(dutch(customer_invoice), 'Factuur')
 
     def test_credit_and_invoice_again(self):
         hours = self.timesheet(10.0)
