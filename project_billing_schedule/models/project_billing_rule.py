@@ -3,6 +3,7 @@ import logging
 from odoo import _, api, fields, models
 
 from odoo.addons.project_invoicing_base.exceptions import InputError
+from odoo.addons.queue_job.job import job
 
 _logger = logging.getLogger(__name__)
 
@@ -140,5 +141,26 @@ class ProjectBillingRule(models.Model):
 
     @api.model
     def _cron_apply(self):
-        """Scheduled action: check every active contract's billing rules."""
-        return self._apply_contracts(self.env['project.contract'].search([('state', '=', 'active')]))
+        """Scheduled action: check every active contract's billing rules; as
+        background jobs of N contracts when there are many (the company
+        settings of periodic invoicing), so the cron holds no long transaction.
+        A rerun is harmless: each threshold fires once, each milestone is
+        proposed once."""
+        contracts = self.search([('contract_id.state', '=', 'active')]).mapped('contract_id')
+        for company in contracts.mapped('company_id'):
+            mine = contracts.filtered(lambda c: c.company_id == company)
+            if len(mine) < company.project_invoicing_job_threshold or \
+                    self.env.context.get('project_invoicing_sync'):
+                self._apply_contracts(mine)
+                continue
+            size = max(1, company.project_invoicing_chunk_size)
+            for i in range(0, len(mine), size):
+                chunk = mine[i:i + size]
+                self.with_delay(description=_('Billing rules of %d contract(s)') % len(chunk),
+                                channel='root.project_invoicing')._apply_contracts_job(chunk.ids)
+        return True
+
+    @job(default_channel='root.project_invoicing')
+    @api.model
+    def _apply_contracts_job(self, contract_ids):
+        return self._apply_contracts(self.env['project.contract'].browse(contract_ids))

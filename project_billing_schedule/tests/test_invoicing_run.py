@@ -149,6 +149,31 @@ class TestInvoicingRun(BillingCase):
         self.assertEqual((run.state, line.error), ('done', False))
         self.assertEqual(self.invoiced(), [90.0, 180.0, 270.0, 360.0, 450.0])
 
+    def test_billing_rules_at_night_as_jobs(self):
+        for contract in self.contracts:
+            fp = self.env['project.project'].create({
+                'name': 'FP %s' % contract.name, 'project_invoice_type': 'fixed_price',
+                'contract_id': contract.id, 'fixed_price': 1000.0})
+            self.env['project.on.account'].create({
+                'project_id': fp.id, 'kind': 'milestone', 'name': 'All', 'amount_type': 'percent',
+                'percent': 100.0}).action_mark_complete()
+            # the rule comes after the completion: only the nightly action proposes
+            self.env['project.billing.rule'].create({
+                'contract_id': contract.id, 'name': 'Milestones', 'rule_type': 'milestone'})
+        self.background(chunk=2)
+        before = self.env['queue.job'].search([])
+        self.env['project.billing.rule']._cron_apply()
+        jobs = self.env['queue.job'].search([('method_name', '=', '_apply_contracts_job')]) - before
+        self.assertGreaterEqual(len(jobs), 3)                  # 5 contracts, 2 per job
+        self.assertFalse(self.Proposal.search([('contract_id', 'in', self.contracts.ids),
+                                               ('billing_rule_id', '!=', False)]))
+        for job in jobs:
+            self.perform(job)
+            self.perform(job)                                  # a rerun proposes nothing twice
+        proposed = self.Proposal.search([('contract_id', 'in', self.contracts.ids),
+                                         ('billing_rule_id', '!=', False)])
+        self.assertEqual(proposed.mapped('amount_total'), [1000.0] * 5)
+
     def test_only_invoicing_users_start_or_retry_a_run(self):
         from odoo.exceptions import AccessError
         user = self.env['res.users'].with_context(no_reset_password=True).create({
