@@ -138,15 +138,27 @@ class ProjectInvoicingRun(models.Model):
 
     @api.multi
     def action_retry_failed(self):
-        """Run the failed contracts again (after their cause is fixed)."""
+        """Run the failed contracts again (after their cause is fixed), and
+        the waiting ones whose job is gone (failed for good after its retries,
+        or deleted): without it such a run would show "Running" forever."""
         self.env['project.invoice.proposal']._check_rights('create')
         for run in self:
+            stalled = run.line_ids.filtered(lambda l: l.state == 'waiting') \
+                if run.background and not run._live_jobs() else run.line_ids.browse()
             failed = run.line_ids.filtered(lambda l: l.state == 'failed')
-            if not failed:
+            if not failed and not stalled:
+                if run.state == 'running':
+                    raise UserError(_('Run %s is still running: retry what failed once its jobs '
+                                      'have ended.') % run.name)
                 raise UserError(_('Run %s has no failed contract.') % run.name)
             failed.sudo().write({'state': 'waiting', 'error': False})
-            run._dispatch(failed)
+            run._dispatch(failed | stalled)
         return True
+
+    def _live_jobs(self):
+        return self.env['queue.job'].sudo().search_count([
+            ('model_name', '=', self._name), ('record_ids', 'like', '[%d]' % self.id),
+            ('state', 'in', ('pending', 'enqueued', 'started'))])
 
     @api.multi
     def action_open(self):

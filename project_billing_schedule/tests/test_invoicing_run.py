@@ -3,6 +3,8 @@ queue_job jobs of N contracts; progress and per-contract errors on the run;
 Retry failed; a job rerun after a crash or a retry creates nothing twice."""
 from unittest.mock import patch
 
+from odoo.exceptions import UserError
+
 from odoo.addons.queue_job.job import Job
 
 from ..models.project_invoicing_run import ProjectInvoicingRunLine
@@ -90,6 +92,21 @@ class TestInvoicingRun(BillingCase):
         self.assertEqual(len(self.jobs(run)), -(-run.contract_count // 20))
         for job in self.jobs(run):
             self.perform(job)
+        self.assertEqual(self.invoiced(), [90.0, 180.0, 270.0, 360.0, 450.0])
+
+    def test_a_run_whose_job_failed_for_good_is_retried(self):
+        self.background(chunk=5)
+        run = self.Run._start(self.contracts, '2026-12-31', None, True)
+        job = self.jobs(run)
+        with self.assertRaisesRegex(UserError, 'still running'):
+            run.action_retry_failed()                          # its job is still pending
+        job.write({'state': 'failed', 'exc_info': 'worker killed 5 times'})
+        self.assertEqual((run.state, run.waiting_count), ('running', 5))
+        run.action_retry_failed()
+        retry = self.jobs(run) - job
+        self.assertEqual(len(retry), 1)
+        self.perform(retry)
+        self.assertEqual(run.state, 'done')
         self.assertEqual(self.invoiced(), [90.0, 180.0, 270.0, 360.0, 450.0])
 
     def test_a_job_that_crashes_half_way_is_rerun_without_doubles(self):
