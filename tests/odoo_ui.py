@@ -97,3 +97,18 @@ def stat_button(page, label):
     """A smart button of the form's button box ("12 Transactions")."""
     page.locator('.oe_button_box button >> visible=true').filter(has_text=label).first.click()
     wait_idle(page)
+
+
+def open_periodic_invoicing(page, all_active=True):
+    """Project > Invoicing > Periodic invoicing (a dialog, not a view with a
+    breadcrumb); with `all_active`, choose "All active contracts"."""
+    menu(page, 'project.menu_main_pm')
+    page.locator('a[data-menu-xmlid="project_billing_schedule.menu_periodic_invoicing"]').click()
+    modal = page.locator('.modal-dialog >> visible=true')
+    expect(modal.locator('.modal-title')).to_have_text('Periodic invoicing')
+    modal.locator('.modal-title').click()          # closes the date picker of "Up to"
+    wait_idle(page)
+    if all_active:
+        modal.locator('.o_field_widget[name="scope"] label', has_text='All active contracts').click()
+        wait_idle(page)
+    return modal

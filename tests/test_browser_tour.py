@@ -12,6 +12,7 @@ from odoo_ui import (
     login,
     many2one,
     menu,
+    open_periodic_invoicing,
     save,
     wait_idle,
 )
@@ -27,8 +28,19 @@ def notebook_tab(page, label):
 
 def test_tour_website_relaunch(page, odoo_server):
     shot = page.shots
+    # hours still to invoice, whatever ran on the demo data before
+    srv = odoo_server
+    project = srv.execute('project.project', 'search', [('name', '=', 'Website relaunch')])[0]
+    employee = srv.execute('hr.employee', 'search', [('user_id', '!=', False)], limit=1)[0]
+    srv.execute('account.analytic.line', 'create', {
+        'name': 'Tour hours', 'project_id': project, 'employee_id': employee, 'unit_amount': 1.0,
+        'date': '2026-11-02'})
     login(page, odoo_server)
     menu(page, *CONTRACTS)
+    page.locator('.o_searchview_input').type('Website relaunch')
+    page.wait_for_selector('.o_searchview_autocomplete >> visible=true')
+    page.keyboard.press('Enter')
+    wait_idle(page)
     page.locator('tr.o_data_row', has_text='Website relaunch').first.click()
     wait_idle(page)
     # Funding: the two sources and the 70/30 rule, read in the contract
@@ -67,13 +79,7 @@ def test_tour_website_relaunch(page, odoo_server):
 
 def test_periodic_invoicing_is_explicit_and_previewed(page, odoo_server):
     login(page, odoo_server)
-    menu(page, 'project.menu_main_pm')
-    # the menu opens a dialog, not a view with a breadcrumb
-    page.locator('a[data-menu-xmlid="project_billing_schedule.menu_periodic_invoicing"]').click()
-    modal = page.locator('.modal-dialog >> visible=true')
-    expect(modal.locator('.modal-title')).to_have_text('Periodic invoicing')
-    modal.locator('.modal-title').click()          # closes the date picker of "Up to"
-    wait_idle(page)
+    modal = open_periodic_invoicing(page, all_active=False)
     expect(modal.locator('.o_field_widget[name="preview_contract_count"]')).to_have_text('0')
     modal.locator('.o_field_widget[name="scope"] label', has_text='All active contracts').click()
     wait_idle(page)

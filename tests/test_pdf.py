@@ -44,6 +44,18 @@ def _posted_invoice(srv, customer_vals, work, hours):
     return contract, project, invoice['invoice_id'][0]
 
 
+def _credited(srv, contract, project, invoice):
+    """Credit the project's transactions; (number of the invoice credited,
+    PDF text and file name of the credit note)."""
+    number = srv.execute('account.invoice', 'read', [invoice], ['number'])[0]['number']
+    txn = srv.execute('account.analytic.line', 'search', [('project_id', '=', project)])
+    credits = srv.execute('project.contract', 'create_credit_proposals', [contract],
+                          transaction_ids=txn)
+    srv.execute('project.invoice.proposal', 'action_post', credits)
+    credit_note = srv.execute('project.invoice.proposal', 'read', credits, ['invoice_id'])[0]
+    return (number,) + _pdf(srv, credit_note['invoice_id'][0])
+
+
 def test_project_invoice_pdf_has_the_company_header_and_footer(odoo_server):
     srv = odoo_server
     name = 'PDF customer %d' % int(time.time() * 1000)
@@ -60,13 +72,7 @@ def test_project_invoice_pdf_has_the_company_header_and_footer(odoo_server):
     assert name in text and 'Keizersgracht 1' in text
     assert 'Invoice' in text
     # the credit note names the invoice it corrects
-    number = srv.execute('account.invoice', 'read', [invoice], ['number'])[0]['number']
-    txn = srv.execute('account.analytic.line', 'search', [('project_id', '=', project)])
-    credits = srv.execute('project.contract', 'create_credit_proposals', [contract],
-                          transaction_ids=txn)
-    srv.execute('project.invoice.proposal', 'action_post', credits)
-    credit_note = srv.execute('project.invoice.proposal', 'read', credits, ['invoice_id'])[0]
-    text, _name = _pdf(srv, credit_note['invoice_id'][0])
+    number, text, _name = _credited(srv, contract, project, invoice)
     assert 'Corrective invoice' in text and 'Corrects: %s' % number in text
     # the credited hours read as the amounts: 2.0 hours, 200.00
     assert re.search(r'Credit: Analysis\s+2\.00\s+\$ 100\.00\s+100\.00 %\s+\$ 200\.00', text)
@@ -87,12 +93,6 @@ def test_a_dutch_customer_gets_a_dutch_invoice(odoo_server):
     assert re.search(r'Analyse\s+1,50\s+\$ 100,00\s+100,00 %\s+\$ 150,00', text), text
     assert '150.00' not in text
     # crediting it: a Dutch corrective invoice naming the one it corrects
-    number = srv.execute('account.invoice', 'read', [invoice], ['number'])[0]['number']
-    txn = srv.execute('account.analytic.line', 'search', [('project_id', '=', project)])
-    credits = srv.execute('project.contract', 'create_credit_proposals', [contract],
-                          transaction_ids=txn)
-    srv.execute('project.invoice.proposal', 'action_post', credits)
-    credit_note = srv.execute('project.invoice.proposal', 'read', credits, ['invoice_id'])[0]
-    text, name = _pdf(srv, credit_note['invoice_id'][0])
+    number, text, name = _credited(srv, contract, project, invoice)
     assert 'Correctiefactuur' in text and 'Corrigeert: %s' % number in text, text
     assert 'Correctiefactuur' in name

@@ -4,7 +4,7 @@ returns at once to its run; the jobs invoice the contracts in chunks while
 the run's progress shows; every contract is invoiced once, to the cent."""
 import time
 
-from odoo_ui import login, menu, wait_idle
+from odoo_ui import login, open_periodic_invoicing, wait_idle
 from playwright.sync_api import expect
 
 CONTRACTS = 30
@@ -32,13 +32,7 @@ def test_periodic_invoicing_of_30_contracts_in_background_jobs(page, odoo_worker
         contracts.append(contract)
 
     login(page, srv)
-    menu(page, 'project.menu_main_pm')
-    page.locator('a[data-menu-xmlid="project_billing_schedule.menu_periodic_invoicing"]').click()
-    modal = page.locator('.modal-dialog >> visible=true')
-    expect(modal.locator('.modal-title')).to_have_text('Periodic invoicing')
-    modal.locator('.modal-title').click()              # closes the date picker of "Up to"
-    modal.locator('.o_field_widget[name="scope"] label', has_text='All active contracts').click()
-    wait_idle(page)
+    modal = open_periodic_invoicing(page)
     page.shots('month-end-preview')
     started = time.time()
     modal.locator('.modal-footer button', has_text='Invoice').click()

@@ -184,10 +184,8 @@ class ProjectContract(models.Model):
     @api.multi
     def action_release_retention(self):
         self.ensure_one()
-        ids = self.create_retention_release()
-        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
-        action['domain'] = [('id', 'in', ids)]
-        return action
+        return self.env['project.invoice.proposal'].browse(
+            self.create_retention_release())._action_list()
 
     @api.model
     def create(self, vals):

@@ -148,6 +148,13 @@ class ProjectInvoiceProposal(models.Model):
     # ------------------------------------------------------------------
     # Workflow (the review is in project_invoice_proposal_review.py)
     # ------------------------------------------------------------------
+    @api.multi
+    def _action_list(self):
+        """The proposals menu's action, showing these proposals only."""
+        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
+        action['domain'] = [('id', 'in', self.ids)]
+        return action
+
     def _check_state(self, states, action):
         for proposal in self:
             if proposal.state not in states:

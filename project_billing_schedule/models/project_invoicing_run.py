@@ -172,9 +172,7 @@ class ProjectInvoicingRun(models.Model):
     @api.multi
     def action_view_proposals(self):
         self.ensure_one()
-        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
-        action['domain'] = [('id', 'in', self.proposal_ids.ids)]
-        return action
+        return self.proposal_ids._action_list()
 
     @api.multi
     def action_view_invoices(self):

@@ -31,6 +31,4 @@ class AccountInvoiceRefund(models.TransientModel):
                 original.contract_id, date_to='9999-12-31', transactions=analytic,
                 on_accounts=on_account.filtered(lambda o: o.status == 'ready'),
                 date=self.date_invoice)[0]
-        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
-        action['domain'] = [('id', 'in', proposals.ids)]
-        return action
+        return proposals._action_list()

@@ -58,6 +58,4 @@ class InvoiceCreditWizard(models.TransientModel):
             self.transaction_ids, self.on_account_ids, reinvoice=self.reinvoice, date=self.date,
             invoices=self.invoice_ids or None, sources=self.source_ids or None,
             into=self.proposal_id or None)
-        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
-        action['domain'] = [('id', 'in', proposals.ids)]
-        return action
+        return proposals._action_list()

@@ -70,8 +70,7 @@ class InvoiceProposalWizard(models.TransientModel):
             raise UserError(_('No invoice proposal was created.\n%s') % '\n'.join(reasons)
                             if reasons else _('No invoice proposal was created: nothing to '
                                               'invoice.'))
-        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
-        action['domain'] = [('id', 'in', proposals.ids)]
+        action = proposals._action_list()
         if len(proposals) == 1:
             action.update(views=[(False, 'form')], res_id=proposals.id)
         return action

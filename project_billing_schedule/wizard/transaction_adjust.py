@@ -40,9 +40,7 @@ class TransactionAdjust(models.TransientModel):
         self.env['project.invoice.proposal']._check_rights('create')
         proposals = self.transaction_id._adjust(self.unit_amount, self.sales_price, self.name,
                                                 self.date)
-        action = self.env.ref('project_billing_schedule.action_invoice_proposal').read()[0]
-        action['domain'] = [('id', 'in', proposals.ids)]
-        return action
+        return proposals._action_list()
 
 
 class AccountAnalyticLine(models.Model):
