@@ -91,9 +91,7 @@ class ProjectInvoicingRun(models.Model):
             'post': post, 'background': background, 'company_id': company.id,
             'user_id': self.env.user.id,
             'line_ids': [(0, 0, {'contract_id': c.id}) for c in contracts],
-        }, **dict(('include_' + k, t in types) for k, t in (
-            ('hours', 'hour'), ('expenses', 'expense'), ('items', 'item'), ('fees', 'fee'),
-            ('on_account', 'on_account')))))
+        }, **self._type_flags(types)))
         # the run is written by its methods only (sudo); its contracts are
         # invoiced as the user who started it, in the jobs too
         run = run.sudo(self.env.uid)

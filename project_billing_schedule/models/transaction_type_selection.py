@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# transaction type -> its tick box
+FLAGS = [('hour', 'include_hours'), ('expense', 'include_expenses'), ('item', 'include_items'),
+         ('fee', 'include_fees'), ('on_account', 'include_on_account')]
 
 
 class TransactionTypeSelection(models.AbstractModel):
@@ -14,6 +18,9 @@ class TransactionTypeSelection(models.AbstractModel):
     include_on_account = fields.Boolean(string='On-account', default=True)
 
     def _types(self):
-        return [t for t, on in (('hour', self.include_hours), ('expense', self.include_expenses),
-                                ('item', self.include_items), ('fee', self.include_fees),
-                                ('on_account', self.include_on_account)) if on]
+        return [ttype for ttype, flag in FLAGS if self[flag]]
+
+    @api.model
+    def _type_flags(self, types):
+        """The tick boxes of these transaction types, as values to write."""
+        return dict((flag, ttype in types) for ttype, flag in FLAGS)
