@@ -3,7 +3,7 @@
     'summary': 'Register vendor invoices on arrival (interim posting with an '
                'approver), match them to purchase orders from the invoice pool '
                'and post the real bill, reversing the interim posting',
-    'version': '11.0.3.0.0',
+    'version': '11.0.3.1.0',
     'category': 'Accounting',
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
@@ -17,6 +17,7 @@
         'views/account_journal_views.xml',
         'views/account_invoice_register_views.xml',
         'views/account_invoice_register_line_views.xml',
+        'views/account_invoice_po_suggestion_views.xml',
         'views/account_invoice_views.xml',
         'views/res_partner_views.xml',
         'views/res_config_settings_views.xml',

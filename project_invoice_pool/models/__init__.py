@@ -6,6 +6,7 @@ from . import account_invoice_register
 from . import account_invoice_register_line
 from . import account_invoice_register_line_post
 from . import account_invoice_register_line_pool
+from . import account_invoice_register_line_suggest
 from . import match_tolerance
 from . import account_invoice_match_line
 from . import account_invoice_matching

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare
+
+from ..po_suggestion import within_tolerance
 
 # written by Update matching status and Post anyway only
 MATCH_FIELDS = {'match_state', 'match_differences', 'match_first_failure', 'match_line_ids',
@@ -35,8 +36,14 @@ class AccountInvoiceMatching(models.Model):
         """(percent, amount, source) for a check of this bill: the vendor's
         own tolerances, else the product category's (or a parent's), else
         the company's."""
+        return self._tolerance_of(self.partner_id, self.company_id, product)
+
+    @api.model
+    def _tolerance_of(self, partner, company, product=None):
+        """The tolerances of _tolerance for a vendor and company without a
+        bill (the purchase orders suggested for a register entry)."""
         # set by AP managers, read by whoever updates the matching status
-        vendor = self.partner_id.commercial_partner_id.sudo()
+        vendor = partner.commercial_partner_id.sudo()
         if vendor.invoice_match_tolerance_own:
             return (vendor.invoice_match_tolerance_percent, vendor.invoice_match_tolerance_amount,
                     _('vendor'))
@@ -46,7 +53,6 @@ class AccountInvoiceMatching(models.Model):
                 return (categ.invoice_match_tolerance_percent,
                         categ.invoice_match_tolerance_amount, _('category %s') % categ.name)
             categ = categ.parent_id
-        company = self.company_id
         return (company.invoice_match_tolerance_percent, company.invoice_match_tolerance_amount,
                 _('company'))
 
@@ -58,8 +64,7 @@ class AccountInvoiceMatching(models.Model):
         passes (a quantity not yet billed in full)."""
         pct, absolute, source = tolerance
         diff = value - expected
-        within = float_compare(abs(diff), 0.0, precision_rounding=rounding) <= 0 or \
-            abs(diff) <= absolute + rounding / 2 or abs(diff) <= abs(expected) * pct / 100.0
+        within = within_tolerance(diff, expected, pct, absolute, rounding)
         passed = within or (only_over and diff < 0)
         return {'check': check, 'label': label, 'value': value, 'expected': expected,
                 'difference': diff, 'passed': passed, 'invoice_line_id': line.id if line else False,

@@ -9,3 +9,5 @@ from . import test_access_matrix
 from . import test_bad_input
 from . import test_multi_company
 from . import test_screens
+from . import test_po_ranking
+from . import test_po_suggestion
