@@ -3,13 +3,13 @@
     'summary': 'Project contracts, funding sources and rules, billing schedules, '
                'on-account transactions and invoice proposals for Time-and-material '
                'and Fixed-price projects',
-    'version': '11.0.4.0.0',
+    'version': '11.0.5.0.0',
     'category': 'Project',
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
-    'license': 'LGPL-3',
+    'license': 'AGPL-3',
     'depends': ['project', 'hr_timesheet', 'sale_timesheet', 'purchase', 'base_tier_validation',
-                'queue_job', 'project_invoicing_base'],
+                'queue_job', 'project_invoicing_base', 'report_xlsx'],
     'data': [
         'security/project_billing_schedule_security.xml',
         'security/ir.model.access.csv',
@@ -25,10 +25,14 @@
         'views/project_invoice_control_views.xml',
         'views/wizard_views.xml',
         'views/project_invoicing_run_views.xml',
+        'views/project_posting_preview_views.xml',
         'views/res_config_settings_views.xml',
         'report/report_assets.xml',
         'report/project_invoice_report.xml',
+        'report/project_invoice_annex.xml',
+        'views/project_contract_annex_views.xml',
         'views/menus.xml',
+        'views/project_invoicing_reporting_views.xml',
     ],
     'demo': [
         'demo/project_billing_demo.xml',

@@ -44,15 +44,19 @@ def allocate(amount, shares, rounding=0.01):
     return [float(rest if p is None else p) for p in parts]
 
 
-def fill(amount, rules, headroom, rounding=0.01):
+def fill(amount, rules, headroom, rounding=0.01, limits_of=None):
     """Split `amount` over funding rules tried in priority order, keeping
-    every limited source within its headroom. A rule takes as much of what
-    is left as its limited sources allow, so one transaction is split across
-    rules when it crosses a limit; the next rule takes the rest.
+    every limit within its headroom. A rule takes as much of what is left as
+    its limits allow, so one transaction is split across rules when it
+    crosses a limit; the next rule takes the rest.
 
-    rules:    [(rule_key, [(source_key, percent, is_rounding), ...]), ...]
-    headroom: {source_key: amount it may still take}; a source not in it has
-              no limit. Updated in place with what this split takes.
+    rules:     [(rule_key, [(source_key, percent, is_rounding), ...]), ...]
+    headroom:  {limit_key: amount it may still take}; updated in place with
+               what this split takes.
+    limits_of: {source_key: [limit_key, ...]}: the limits a source counts
+               against (a contract's not-to-exceed covers several sources);
+               by default a source counts against its own key in
+               `headroom`, if there, so a source not in it has no limit.
 
     Returns (parts, rest): parts = [(rule_key, source_key, percent,
     is_rounding, amount)]; their amounts and `rest` (what no rule could take,
@@ -64,19 +68,30 @@ def fill(amount, rules, headroom, rounding=0.01):
     rest = to_decimal(amount, rounding)
     parts = []
 
+    def limits(source):
+        if limits_of is not None and source in limits_of:
+            return limits_of[source]
+        return (source,) if source in headroom else ()
+
     def take(rule_key, shares, portion):
         split = allocate(float(portion), [(p, r) for _s, p, r in shares], rounding)
         return [(rule_key, s, p, r, part) for (s, p, r), part in zip(shares, split)]
 
+    def taken(split):
+        """{limit_key: what `split` takes from it}"""
+        out = {}
+        for _k, source, _p, _r, part in split:
+            for key in limits(source):
+                out[key] = out.get(key, Decimal(0)) + Decimal(repr(part))
+        return out
+
     def fits(split):
-        return all(Decimal(repr(part)) <= to_decimal(headroom[s], rounding)
-                   for _k, s, _p, _r, part in split if s in headroom and part > 0)
+        return all(value <= to_decimal(headroom[key], rounding)
+                   for key, value in taken(split).items() if value > 0)
 
     def take_from(split):
-        for _k, source, _p, _r, part in split:
-            if source in headroom:
-                headroom[source] = float(to_decimal(headroom[source], rounding) -
-                                         Decimal(repr(part)))
+        for key, value in taken(split).items():
+            headroom[key] = float(to_decimal(headroom[key], rounding) - value)
 
     if rest <= 0:
         if rules:
@@ -84,11 +99,14 @@ def fill(amount, rules, headroom, rounding=0.01):
             take_from(parts)
     for rule_key, shares in rules if rest > 0 else ():
         portion = rest
+        percents = {}
         for source, pct, _r in shares:
-            if source in headroom and pct > 0:
-                room = max(to_decimal(headroom[source], rounding), Decimal(0))
-                cap = (room * HUNDRED / Decimal(repr(float(pct))) / unit).to_integral_value(
-                    'ROUND_FLOOR') * unit
+            for key in limits(source):
+                percents[key] = percents.get(key, Decimal(0)) + Decimal(repr(float(pct)))
+        for key, pct in percents.items():
+            if pct > 0:
+                room = max(to_decimal(headroom[key], rounding), Decimal(0))
+                cap = (room * HUNDRED / pct / unit).to_integral_value('ROUND_FLOOR') * unit
                 portion = min(portion, cap)
         split = take(rule_key, shares, portion) if portion > 0 else None
         while split and not fits(split):

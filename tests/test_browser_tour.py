@@ -199,3 +199,46 @@ def test_funding_set_up_of_a_new_contract(page, odoo_server):
     button(page, 'Activate')
     expect_status(page, 'Active')
     page.shots('funding-activated')
+
+
+def test_posting_preview(page, odoo_server):
+    """Preview posting on a proposal: the journal items per funding source,
+    balanced, the same over XML-RPC as on screen; nothing is posted."""
+    srv = odoo_server
+    customer = srv.execute('res.partner', 'create', {'name': 'Preview customer', 'customer': True})
+    contract = srv.execute('project.contract', 'create', {
+        'name': 'Preview contract', 'partner_id': customer, 'state': 'active'})
+    project = srv.execute('project.project', 'create', {
+        'name': 'Preview project', 'project_invoice_type': 'time_material', 'contract_id': contract})
+    employee = srv.execute('hr.employee', 'search', [('user_id', '!=', False)], limit=1)[0]
+    srv.execute('account.analytic.line', 'create', {
+        'name': 'Preview work', 'project_id': project, 'employee_id': employee, 'unit_amount': 3.0,
+        'date': '2026-11-02'})
+    proposals = srv.execute('project.contract', 'create_invoice_proposals', [contract],
+                            '2026-11-30')
+    action = srv.execute('project.invoice.proposal', 'action_preview_posting', proposals)
+    lines = srv.execute('project.posting.preview.line', 'search_read', action['domain'],
+                        ['debit', 'credit'])
+    debit = round(sum(line['debit'] for line in lines), 2)
+    assert debit == round(sum(line['credit'] for line in lines), 2) > 0
+    assert srv.execute('project.invoice.proposal', 'read', proposals, ['state'])[0]['state'] == 'draft'
+
+    login(page, srv)
+    menu(page, 'project.menu_main_pm', 'project_billing_schedule.menu_invoice_proposal')
+    page.goto('%s/web#model=project.invoice.proposal&id=%d&view_type=form' % (srv.url, proposals[0]))
+    wait_idle(page)
+    expect(page.locator('.o_form_view')).to_contain_text('Preview contract')
+    button(page, 'Preview posting')
+    expect(page.locator('.o_control_panel .breadcrumb')).to_contain_text('Posting preview')
+    group = page.locator('.o_group_header').first
+    expect(group).to_contain_text('Preview customer')
+    total = '{:,.2f}'.format(debit)
+    expect(group).to_contain_text(total)
+    group.click()                                   # the source's proposal
+    wait_idle(page)
+    page.locator('.o_group_header').nth(1).click()  # its journal items
+    wait_idle(page)
+    expect(page.locator('tr.o_data_row')).to_have_count(len(lines))
+    page.shots('posting-preview')
+    assert srv.execute('project.invoice.proposal', 'read', proposals,
+                       ['state', 'invoice_id'])[0]['invoice_id'] is False

@@ -68,7 +68,7 @@ def test_project_invoice_pdf_has_the_company_header_and_footer(odoo_server):
     text, _name = _pdf(srv, invoice)
     assert company in text                      # the header (external layout)
     assert vat in text                          # and the seller's tax id
-    assert 'Page: 1 / 1' in text                # the footer, from --footer-html
+    assert 'Page: 1 / 2' in text                # the footer (page 2: the hours annex)
     assert name in text and 'Keizersgracht 1' in text
     assert 'Invoice' in text
     # the credit note names the invoice it corrects

@@ -1,6 +1,7 @@
 from . import product_category
 from . import transaction_type_selection
 from . import project_contract
+from . import project_contract_headroom
 from . import project_contract_rate
 from . import project_funding_source
 from . import project_funding_rule
@@ -28,3 +29,7 @@ from . import project_billing_ledger
 from . import project_invoice_control
 from . import res_company
 from . import project_invoicing_run
+from . import project_invoice_annex
+from . import project_invoice_proposal_preview
+from . import project_retention_ledger
+from . import project_billing_backlog

@@ -6,6 +6,9 @@ from odoo.addons.project_invoicing_base.exceptions import InputError
 from ..allocation import fill
 from .project_funding_rule import rule_covers
 
+# the on-hold source's rule (no rule) comes after every funding rule
+ON_HOLD_SEQUENCE = 10 ** 6
+
 
 class ProjectContract(models.Model):
     """Projectcontract: holds the funding and billing rules of one or more
@@ -303,7 +306,14 @@ class ProjectContract(models.Model):
                 ((rule.sequence, rule.id), rule._cover_spec(),
                  [(a.source_id.id, a.percent, a.is_rounding) for a in rule.allocation_ids])
                 for rule in self.funding_rule_ids.sorted(key=lambda r: (r.sequence, r.id))]
-        return [(key, shares) for key, spec, shares in specs if rule_covers(spec, item)]
+        chain = [(key, shares) for key, spec, shares in specs if rule_covers(spec, item)]
+        if chain and self.not_to_exceed:
+            # what the not-to-exceed keeps out waits on the on-hold source
+            hold = specs_cache.get(('hold', self.id))
+            if hold is None:
+                hold = specs_cache[('hold', self.id)] = self._on_hold_source().id
+            chain.append(((ON_HOLD_SEQUENCE, None), [(hold, 100.0, True)]))
+        return chain
 
     def _allocate_funding(self, items, headroom=None):
         """Decide who pays for each item, filling funding limits in priority
@@ -319,9 +329,11 @@ class ProjectContract(models.Model):
         rule_id), source_id, percent, is_rounding, amount)] summing exactly
         to the item amount; reasons[key] = why it cannot be placed.
         """
+        limits_of = None
         if headroom is None:
             headroom = self.env['project.billing.ledger']._headroom(
                 self.mapped('funding_source_ids'))
+            limits_of = self._nte_limits(headroom)
         # rules, allocations and sources of all the contracts read at once
         self.mapped('funding_rule_ids.allocation_ids.source_id.limit_amount')
         allocations, reasons, specs = {}, {}, {}
@@ -335,7 +347,8 @@ class ProjectContract(models.Model):
                 continue
             before = dict(headroom)
             try:
-                parts, rest = fill(item['amount'], chain, headroom, contract.currency_id.rounding)
+                parts, rest = fill(item['amount'], chain, headroom, contract.currency_id.rounding,
+                                   limits_of)
             except ValueError as e:   # allocations edited one by one, not totalling 100 %
                 reasons[item['key']] = _('The funding rules of contract %s are incomplete: %s') % (
                     contract.display_name, e)

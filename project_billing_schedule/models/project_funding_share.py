@@ -139,6 +139,7 @@ class ProjectFundingShare(models.Model):
         contracts = self.env['project.contract'].browse(
             list(set(i['contract'].id for i in items.values())))
         headroom = Ledger._headroom(contracts.mapped('funding_source_ids'), exclude=(a_ids, o_ids))
+        limits_of = contracts._nte_limits(headroom, exclude=(a_ids, o_ids))
         rows, specs = [], {}
         for key, chain in chains.items():
             item = items[key]
@@ -146,8 +147,11 @@ class ProjectFundingShare(models.Model):
             frozen = set(k[1] for k, _s in chain)
             full = list(chain) + [(k, s) for k, s in contract._funding_chain(item, specs)
                                   if k[1] not in frozen]
+            # the on-hold source (no rule) takes only what no rule may
+            full = [r for r in full if r[0][1] is not None] + [r for r in full if r[0][1] is None]
             try:
-                parts, rest = fill(item['amount'], full, headroom, contract.currency_id.rounding)
+                parts, rest = fill(item['amount'], full, headroom, contract.currency_id.rounding,
+                                   limits_of)
             except ValueError as e:   # allocations edited one by one, not totalling 100 %
                 raise UserError(_('The funding rules of contract %s are incomplete: %s')
                                 % (contract.display_name, e))

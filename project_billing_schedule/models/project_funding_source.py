@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 from odoo.addons.project_invoicing_base.exceptions import InputError
 
@@ -33,8 +34,14 @@ class ProjectFundingSource(models.Model):
     retention_release = fields.Selection([
         ('completion_100', 'At 100 % completion'),
         ('completion_pct', 'At a given % completion'),
+        ('date', 'On a date'),
+        ('milestone', 'When a milestone is complete'),
     ], string='Retention released', default='completion_100')
     retention_release_percent = fields.Float(string='Release at completion (%)', default=100.0)
+    retention_release_date = fields.Date(string='Release on')
+    retention_release_milestone_id = fields.Many2one(
+        'project.on.account', string='Release when complete', ondelete='restrict',
+        domain="[('contract_id', '=', contract_id), ('kind', '=', 'milestone')]")
 
     _sql_constraints = [
         ('retention_range', 'CHECK (retention_percent >= 0 AND retention_percent < 100)',
@@ -47,9 +54,19 @@ class ProjectFundingSource(models.Model):
         types = dict(self._fields['funding_type'].selection)
         return [(s.id, '%s (%s)' % (s.partner_id.name, types[s.funding_type])) for s in self]
 
-    @api.constrains('retention_release', 'retention_release_percent')
+    @api.constrains('retention_release', 'retention_release_percent', 'retention_release_date',
+                    'retention_release_milestone_id')
     def _check_release(self):
         for source in self:
+            milestone = source.retention_release_milestone_id
+            if source.retention_release == 'date' and not source.retention_release_date:
+                raise InputError(_('Retention of %s: set the date it is released on.')
+                                 % source.display_name)
+            if source.retention_release == 'milestone' and (
+                    not milestone or milestone.contract_id != source.contract_id or
+                    milestone.kind != 'milestone'):
+                raise InputError(_('Retention of %s: choose a milestone of contract %s.')
+                                 % (source.display_name, source.contract_id.display_name))
             if source.retention_release == 'completion_pct' and not \
                     0 < source.retention_release_percent <= 100:
                 raise InputError(_('Retention of %s: the release completion must be '
@@ -70,6 +87,28 @@ class ProjectFundingSource(models.Model):
             raise UserError(_('A funding source that pays proposed or invoiced transactions '
                               'cannot be deleted.'))
         return super(ProjectFundingSource, self).unlink()
+
+    def _release_blocker(self, projects, completion, date):
+        """Why this source's retention on `projects` may not be released
+        on `date` yet (None: it may). `completion`: {project: % complete}."""
+        self.ensure_one()
+        if self.retention_release == 'date':
+            if self.retention_release_date and date >= self.retention_release_date:
+                return None
+            return _('released on %s') % self.retention_release_date
+        if self.retention_release == 'milestone':
+            milestone = self.retention_release_milestone_id
+            if milestone.is_complete:
+                return None
+            return _('released when milestone %s is complete') % milestone.name
+        need = 100.0 if self.retention_release == 'completion_100' \
+            else self.retention_release_percent
+        short = [(p, completion[p]) for p in projects
+                 if float_compare(completion[p], need, precision_digits=2) < 0]
+        if not short:
+            return None
+        return _('released at %s %% completion; %s') % (need, ', '.join(
+            _('%s is %s %% complete') % (p.name, round(pct, 1)) for p, pct in short))
 
     def _retention_outstanding(self):
         """Retained on posted invoices, less what credits gave back and

@@ -156,6 +156,7 @@ class ProjectInvoiceProposalBuild(models.Model):
         if retention_release:
             proposals |= self._propose_retention_release(contracts, date or date_to,
                                                          projects=projects, explicit=False)[0]
+        contracts._announce_headroom()
         return proposals, dict(((self.env['account.analytic.line'] if k[0] == 'a'
                                  else self.env['project.on.account']).browse(k[1]), r)
                                for k, r in reasons.items())

@@ -2,6 +2,7 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .account_invoice_workflow import workflow
 from .project_invoice_proposal_line import LINE_TYPES
 
 
@@ -52,6 +53,11 @@ class ProjectInvoiceProposalPost(models.Model):
             if proposal.funding_source_id.funding_type in ('internal', 'on_hold'):
                 raise UserError(_('Funding source %s is %s: it is not invoiced.') % (
                     proposal.funding_source_id.display_name, proposal.funding_source_id.funding_type))
+        self._settle_credits()
+
+    def _settle_credits(self):
+        """Credits checked against what is posted now, and the retention
+        they give back settled: done at posting, and by its preview."""
         self._check_credits_live()
         # proposals with credit lines, without loading thousands of line records
         self.env.cr.execute("SELECT DISTINCT proposal_id FROM project_invoice_proposal_line "
@@ -93,6 +99,15 @@ class ProjectInvoiceProposalPost(models.Model):
         self._check_rights()  # before the SQL locks and status updates
         self._lock_transactions()
         self._check_postable()
+        self._post_invoices()
+        self._write_workflow({'state': 'posted'})
+        self._after_post()
+        return True
+
+    def _post_invoices(self, move_name=None):
+        """Create and validate the invoice of each proposal. `move_name`: the
+        journal entries' name instead of the journal's next number (the
+        posting preview consumes no invoice number)."""
         # all invoices first, then one validation for all: Odoo's posting
         # does its writes and recomputations once per batch
         accounts, links = {}, []
@@ -105,13 +120,15 @@ class ProjectInvoiceProposalPost(models.Model):
         # refuses an invoice that claims a proposal which did not create it)
         for proposal, invoice in zip(self, invoices):
             proposal._write_workflow({'invoice_id': invoice.id})
+        if move_name:
+            with workflow(self.env.cr):
+                for proposal, invoice in zip(self, invoices):  # invoice numbers are unique
+                    invoice.write({'move_name': '%s/%s' % (move_name, proposal.name)})
         # validated in batches: Odoo 11 rereads every invoice of the recordset
         # after each invoice's writes (n invoices cost about n^2)
         for start in range(0, len(invoices), self._post_batch):
             invoices[start:start + self._post_batch].action_invoice_open()
-        self._write_workflow({'state': 'posted'})
-        self._after_post()
-        return True
+        return invoices
 
     def _link_invoice_lines(self, links):
         """Every proposal line (so every transaction) to its invoice line,

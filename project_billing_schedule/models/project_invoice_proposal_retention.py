@@ -182,8 +182,6 @@ class ProjectInvoiceProposalRetention(models.Model):
                 lambda p: p.project_invoice_type in ('time_material', 'fixed_price'))
             completion = invoiceable._completion_percents()
             for source in sources:
-                need = 100.0 if source.retention_release == 'completion_100' \
-                    else source.retention_release_percent
                 for project_id, outstanding in self._retention_outstanding_by_project(source).items():
                     if projects and project_id not in projects.ids:
                         continue
@@ -191,13 +189,10 @@ class ProjectInvoiceProposalRetention(models.Model):
                         continue
                     scope = invoiceable.filtered(lambda p: p.id == project_id) if project_id \
                         else invoiceable
-                    short = [(p, completion[p]) for p in scope
-                             if float_compare(completion[p], need, precision_digits=2) < 0]
-                    if short:
-                        reasons.append(_('Retention of %s (%s %s): released at %s %% completion; %s.')
-                                       % (source.display_name, outstanding, source.currency_id.name,
-                                          need, ', '.join(_('%s is %s %% complete') % (
-                                              p.name, round(pct, 1)) for p, pct in short)))
+                    blocker = source._release_blocker(scope, completion, date)
+                    if blocker:
+                        reasons.append(_('Retention of %s (%s %s): %s.') % (
+                            source.display_name, outstanding, source.currency_id.name, blocker))
                         continue
                     proposal = self._create_internal({
                         'contract_id': contract.id, 'project_id': project_id,

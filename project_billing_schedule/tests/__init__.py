@@ -1,5 +1,7 @@
 from . import test_install
 from . import test_allocation
+from . import test_annex
+from . import test_annex_invoice
 from . import test_billing_status
 from . import test_contract
 from . import test_billing_schedule
@@ -16,3 +18,6 @@ from . import test_access_rules
 from . import test_multi_company
 from . import test_screens
 from . import test_invoicing_run
+from . import test_posting_preview
+from . import test_headroom
+from . import test_retention_ledger

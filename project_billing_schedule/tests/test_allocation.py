@@ -132,3 +132,54 @@ class TestFill(unittest.TestCase):
             self.assertLessEqual(taken.get(source, 0), Decimal(repr(limit)) + Decimal('0.001'))
         if rest and not before:
             self.fail('no limits, yet %s was not placed' % rest)
+
+    def test_not_to_exceed_over_sources_then_on_hold(self):
+        """A contract's not-to-exceed covers its billable sources together;
+        what crosses it goes to the on-hold rule, which it does not cover."""
+        chain = [('r1', [('A', 70.0, True), ('B', 30.0, False)]), ('hold', [('H', 100.0, True)])]
+        headroom = {'nte': 1000.0}
+        limits_of = {'A': ['nte'], 'B': ['nte']}
+        parts, rest = fill(800.0, chain, headroom, limits_of=limits_of)
+        self.assertEqual([(p[1], p[4]) for p in parts], [('A', 560.0), ('B', 240.0)])
+        parts, rest = fill(500.0, chain, headroom, limits_of=limits_of)
+        self.assertEqual(([(p[1], p[4]) for p in parts], rest),
+                         ([('A', 140.0), ('B', 60.0), ('H', 300.0)], 0.0))
+        self.assertEqual(headroom, {'nte': 0.0})
+
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True)
+    @given(amounts=st.lists(st.integers(min_value=-10 ** 5, max_value=10 ** 6), max_size=8),
+           pct=st.integers(min_value=1, max_value=99),
+           nte=st.integers(min_value=0, max_value=3 * 10 ** 6),
+           limit_a=st.none() | st.integers(min_value=0, max_value=10 ** 6))
+    def test_property_not_to_exceed(self, amounts, pct, nte, limit_a):
+        """Over a sequence of transactions: every one placed exactly, the
+        billable sources together never above the not-to-exceed (nor A above
+        its own limit), and on hold only what a limit kept out."""
+        chain = [('r1', [('A', float(pct), True), ('B', float(100 - pct), False)]),
+                 ('hold', [('H', 100.0, True)])]
+        headroom = {'nte': nte / 100.0}
+        limits_of = {'A': ['nte'], 'B': ['nte']}
+        if limit_a is not None:
+            headroom['A'] = limit_a / 100.0
+            limits_of['A'] = ['A', 'nte']
+        billable, held, own = Decimal(0), Decimal(0), Decimal(0)
+        for cents in amounts:
+            roomy = cents > 0 and min(headroom.values()) >= cents / 100.0
+            parts, rest = fill(cents / 100.0, chain, headroom, limits_of=limits_of)
+            self.assertEqual(rest, 0.0)                      # the on-hold rule takes any rest
+            self.assertEqual(sum(Decimal(repr(p[4])) for p in parts), Decimal(cents) / 100)
+            for _r, source, _p, _x, amount in parts:
+                if source == 'H':
+                    self.assertGreaterEqual(amount, 0.0)
+                    held += Decimal(repr(amount))
+                else:
+                    billable += Decimal(repr(amount))
+                    own += Decimal(repr(amount)) if source == 'A' else 0
+            if roomy:
+                self.assertFalse([p for p in parts if p[1] == 'H'])  # room enough: nothing held
+        positive = sum(Decimal(c) for c in amounts if c > 0) / 100
+        if all(c >= 0 for c in amounts):
+            self.assertLessEqual(billable, Decimal(nte) / 100)
+            if limit_a is not None:
+                self.assertLessEqual(own, Decimal(limit_a) / 100)
+        self.assertLessEqual(held, positive)

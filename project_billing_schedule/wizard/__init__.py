@@ -7,3 +7,4 @@ from . import periodic_invoice_wizard
 from . import transaction_adjust
 from . import account_invoice_refund
 from . import billing_rule_apply
+from . import project_posting_preview

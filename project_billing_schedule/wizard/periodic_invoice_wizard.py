@@ -3,6 +3,8 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.project_invoice_proposal_preview import QUIET
+
 _logger = logging.getLogger(__name__)
 
 
@@ -55,17 +57,35 @@ class PeriodicInvoiceWizard(models.TransientModel):
         self.ensure_one()
         # a wizard is open to everyone and _run reports failures per contract
         # rather than raising: the caller's right to propose is checked first
+        self._check_run()
+        runs = self.env['project.invoicing.run']._start(
+            self._contracts(), self.date_to, self._types(), self.post)
+        return runs.action_open()
+
+    def _check_run(self):
         self.env['project.invoice.proposal']._check_rights('create')
-        types = self._types()
         if self.scope == 'selected' and not self.contract_ids:
             raise UserError(_('Choose the contracts to invoice, or choose "All active contracts".'))
         inactive = self.contract_ids.filtered(lambda c: c.state != 'active')
         if self.scope == 'selected' and inactive:
             raise UserError(_('Only active contracts are invoiced; %s is not active.')
                             % ', '.join(inactive.mapped('display_name')))
-        runs = self.env['project.invoicing.run']._start(
-            self._contracts(), self.date_to, types, self.post)
-        return runs.action_open()
+
+    @api.multi
+    def action_preview_posting(self):
+        """The journal items this run would post (every proposal it would
+        make, those waiting for review included), before it runs."""
+        self.ensure_one()
+        self._check_run()
+        Proposal = self.env['project.invoice.proposal'].with_context(**QUIET)
+
+        def post():
+            proposals, _reasons = Proposal._propose(self._contracts(), date_to=self.date_to,
+                                                    types=self._types(), date=self.date_to)
+            return proposals.sudo()._simulate_post() if proposals else proposals.invoice_id
+        return self.env['project.posting.preview']._open(
+            _('periodic invoicing up to %s') % self.date_to,
+            self.env['project.posting.preview']._simulate(post))
 
     @api.model
     def _run(self, contracts, date_to, types=None, post=True):

@@ -1,0 +1,1 @@
+from . import project_invoice_annex_xlsx
