@@ -6,8 +6,9 @@ from odoo.addons.project_invoicing_base.exceptions import InputError
 from ..allocation import fill
 from .project_funding_rule import rule_covers
 
-# the on-hold source's rule (no rule) comes after every funding rule
-ON_HOLD_SEQUENCE = 10 ** 6
+# the on-hold source's place in a chain of rules (it has no rule): after
+# every funding rule
+HOLD_KEY = (10 ** 6, None)
 
 
 class ProjectContract(models.Model):
@@ -312,7 +313,7 @@ class ProjectContract(models.Model):
             hold = specs_cache.get(('hold', self.id))
             if hold is None:
                 hold = specs_cache[('hold', self.id)] = self._on_hold_source().id
-            chain.append(((ON_HOLD_SEQUENCE, None), [(hold, 100.0, True)]))
+            chain.append((HOLD_KEY, [(hold, 100.0, True)]))
         return chain
 
     def _allocate_funding(self, items, headroom=None):

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..allocation import fill
+from .project_contract import HOLD_KEY
 
 WARN_PERCENT = 80.0
 HEADROOM_STATES = [
@@ -141,8 +142,9 @@ class ProjectContractHeadroom(models.Model):
         cr = self.env.cr
         cr.execute("""
             SELECT id, analytic_line_id, on_account_id, amount FROM project_funding_share
-             WHERE source_id IN %s AND funding_rule_id IS NULL AND amount > 0
-             ORDER BY id FOR UPDATE""", (tuple(hold.ids),))
+             WHERE source_id IN %s AND funding_rule_id IS NULL AND rule_sequence = %s
+               AND amount > 0
+             ORDER BY id FOR UPDATE""", (tuple(hold.ids), HOLD_KEY[0]))
         held = cr.fetchall()
         Ledger = self.env['project.billing.ledger']
         Share = self.env['project.funding.share']
@@ -158,11 +160,11 @@ class ProjectContractHeadroom(models.Model):
             item = dict(items[key], amount=amount)
             parts, _rest = fill(amount, self._funding_chain(item, specs), headroom,
                                 self.currency_id.rounding, limits_of)
-            kept = sum(p[4] for p in parts if p[0][1] is None)
+            kept = sum(p[4] for p in parts if p[0] == HOLD_KEY)
             cr.execute('UPDATE project_funding_share SET amount = %s WHERE id = %s',
                        (kept, share_id))
             for (seq, rule_id), source_id, pct, is_rounding, part in parts:
-                if rule_id is None:
+                if (seq, rule_id) == HOLD_KEY:
                     continue
                 moved += part
                 cr.execute("""
@@ -178,7 +180,7 @@ class ProjectContractHeadroom(models.Model):
                         'rule_sequence': seq, 'percent': pct, 'is_rounding': is_rounding,
                         'amount': part}])
         cr.execute('DELETE FROM project_funding_share WHERE source_id IN %s AND amount = 0 '
-                   'AND funding_rule_id IS NULL', (tuple(hold.ids),))
+                   'AND funding_rule_id IS NULL AND rule_sequence = %s', (tuple(hold.ids), HOLD_KEY[0]))
         Share.invalidate_cache()
         Ledger._sync([r[1] for r in held if r[1]], [r[2] for r in held if r[2]])
         self.message_post(body=_('Work on hold released: %s %s placed through the funding rules.')

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..allocation import fill
+from .project_contract import HOLD_KEY
 
 
 class ProjectFundingShare(models.Model):
@@ -145,10 +146,12 @@ class ProjectFundingShare(models.Model):
             item = items[key]
             contract = item['contract']
             frozen = set(k[1] for k, _s in chain)
+            keys = set(k for k, _s in chain)
             full = list(chain) + [(k, s) for k, s in contract._funding_chain(item, specs)
-                                  if k[1] not in frozen]
-            # the on-hold source (no rule) takes only what no rule may
-            full = [r for r in full if r[0][1] is not None] + [r for r in full if r[0][1] is None]
+                                  if k[1] not in frozen or (k == HOLD_KEY and k not in keys)]
+            # the frozen order stands; the on-hold source takes only what no
+            # rule may (a rule added since comes before it)
+            full = [r for r in full if r[0] != HOLD_KEY] + [r for r in full if r[0] == HOLD_KEY]
             try:
                 parts, rest = fill(item['amount'], full, headroom, contract.currency_id.rounding,
                                    limits_of)

@@ -2,8 +2,8 @@
 asserted to the cent after every step (hypothesis RuleBasedStateMachine).
 
 Each example runs inside a savepoint that is rolled back afterwards. Runs
-LEDGER_EXAMPLES examples (default 100, in about two minutes); set it higher
-for a longer hunt, e.g. LEDGER_EXAMPLES=2000 setup/test.
+LEDGER_EXAMPLES examples (default 30, about two minutes on a 2-core
+machine); set it higher for a longer hunt, e.g. LEDGER_EXAMPLES=2000 setup/test.
 """
 import logging
 import os
@@ -24,7 +24,7 @@ from .ledger_invariants import LedgerInvariants
 from .test_ledger import LedgerCase
 
 _logger = logging.getLogger(__name__)
-EXAMPLES = int(os.environ.get('LEDGER_EXAMPLES', '100'))
+EXAMPLES = int(os.environ.get('LEDGER_EXAMPLES', '30'))
 OPEN = ('draft', 'review', 'approved')
 
 

@@ -174,6 +174,12 @@ class TestProposalPosting(ProposalCase):
         self.assertEqual(fee.analytic_line_id.billing_type, 'fee')
         self.assertEqual(fee.analytic_line_id.invoice_status, 'in_proposal')
         self.assertEqual(customer.amount_total, 185.5)
+        # a changed quantity keeps the fee with the proposal's source (its
+        # own share comes first in the frozen chain, before the 70/30 rule)
+        fee.write({'quantity': 2.0})
+        self.assertEqual((fee.amount, customer.amount_total), (91.0, 231.0))
+        fee.write({'quantity': 1.0})
+        self.assertEqual(customer.amount_total, 185.5)
         proposals.action_post()
         self.assertEqual(customer.invoice_id.amount_total, 185.5)
         self.assertEqual(fee.analytic_line_id.invoice_status, 'invoiced')
