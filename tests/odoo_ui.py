@@ -12,6 +12,16 @@ def login(page, server, login='admin', password='admin'):
     page.wait_for_selector('a[data-menu-xmlid]')
 
 
+def open_record(page, server, model, res_id):
+    """The form of one record, by its address. A full page load (the query
+    string differs from the current page's): a hash change alone can be
+    lost while the client is still opening its home action."""
+    page.goto('%s/web?open=%s#model=%s&id=%d&view_type=form' % (
+        server.url, res_id, model, res_id))
+    page.wait_for_selector('.o_form_view')
+    wait_idle(page)
+
+
 def breadcrumb(page):
     crumbs = page.locator('.o_control_panel .breadcrumb >> visible=true')
     return crumbs.first.inner_text().strip() if crumbs.count() else ''

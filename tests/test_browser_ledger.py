@@ -3,7 +3,7 @@ a fee whose quantity is edited, invoice control's figures (issue cases 10,
 11 and 12), clicked and typed as an accountant does."""
 import time
 
-from odoo_ui import button, field_input, login, menu, save, wait_idle
+from odoo_ui import button, field_input, login, menu, open_record, save, wait_idle
 from playwright.sync_api import expect
 
 
@@ -37,12 +37,6 @@ def _contract(srv, tag):
     return contract, by_partner[customer], by_partner[grant]
 
 
-def _open(page, srv, model, res_id):
-    page.goto('%s/web#model=%s&id=%d&view_type=form' % (srv.url, model, res_id))
-    page.wait_for_selector('.o_form_view')
-    wait_idle(page)
-
-
 def _total(page):
     return page.locator('.o_form_view .o_field_widget[name="amount_total"]').first
 
@@ -54,7 +48,7 @@ def test_reprice_with_retention_fee_quantity_and_invoice_control(page, odoo_serv
     login(page, srv)
 
     # 10: change the hour price on the grant's proposal (no retention there)
-    _open(page, srv, 'project.invoice.proposal', grant)
+    open_record(page, srv, 'project.invoice.proposal', grant)
     expect(_total(page)).to_contain_text('400.00')
     page.locator('.o_form_button_edit >> visible=true').first.click()
     page.locator('.o_field_widget[name="line_ids"] tr.o_data_row', has_text='Design work') \
@@ -65,7 +59,7 @@ def test_reprice_with_retention_fee_quantity_and_invoice_control(page, odoo_serv
     expect(page.locator('.o_notification_manager .o_notification, .modal-dialog')).to_have_count(0)
     expect(_total(page)).to_contain_text('440.00')
     # the customer's share followed, its retention too: 660 - 66
-    _open(page, srv, 'project.invoice.proposal', customer)
+    open_record(page, srv, 'project.invoice.proposal', customer)
     expect(_total(page)).to_contain_text('594.00')
     shot('customer-followed')
 

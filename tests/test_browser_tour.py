@@ -13,6 +13,7 @@ from odoo_ui import (
     many2one,
     menu,
     open_periodic_invoicing,
+    open_record,
     save,
     wait_idle,
 )
@@ -224,9 +225,7 @@ def test_posting_preview(page, odoo_server):
     assert srv.execute('project.invoice.proposal', 'read', proposals, ['state'])[0]['state'] == 'draft'
 
     login(page, srv)
-    menu(page, 'project.menu_main_pm', 'project_billing_schedule.menu_invoice_proposal')
-    page.goto('%s/web#model=project.invoice.proposal&id=%d&view_type=form' % (srv.url, proposals[0]))
-    wait_idle(page)
+    open_record(page, srv, 'project.invoice.proposal', proposals[0])
     expect(page.locator('.o_form_view')).to_contain_text('Preview contract')
     button(page, 'Preview posting')
     expect(page.locator('.o_control_panel .breadcrumb')).to_contain_text('Posting preview')

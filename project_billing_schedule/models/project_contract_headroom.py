@@ -74,8 +74,9 @@ class ProjectContractHeadroom(models.Model):
 
     @api.depends('not_to_exceed')
     def _compute_headroom(self):
-        saved = self.filtered(lambda c: isinstance(c.id, int))
-        used = saved._headroom_used()
+        # only limited contracts: the figures are shown (and cost a read
+        # of the ledger) where there is a limit
+        used = self.filtered(lambda c: isinstance(c.id, int) and c.not_to_exceed)._headroom_used()
         for contract in self:
             parts = used.get(contract.id, {})
             rnd = contract.currency_id.round if contract.currency_id else (lambda x: round(x, 2))
