@@ -237,7 +237,16 @@ class ProjectBillingLedger(models.Model):
 
     @api.model
     def _check_limits(self, sources):
-        """No limited source has taken more than its limit."""
+        """No limited source has taken more than its limit, nor the billable
+        sources of a contract together more than its not-to-exceed."""
+        for contract in sources.mapped('contract_id').filtered('not_to_exceed'):
+            billable = contract.funding_source_ids.filtered(
+                lambda s: s.funding_type in ('customer', 'grant'))
+            taken = sum(self._consumed(billable.ids).values())
+            if contract.currency_id.compare_amounts(taken, contract.not_to_exceed) > 0:
+                raise UserError(_('%s would bill %s, above its not-to-exceed amount of %s: '
+                                  'refused.') % (contract.display_name, taken,
+                                                 contract.not_to_exceed))
         limited = sources.filtered('limit_amount')
         consumed = self._consumed(limited.ids)
         for source in limited:

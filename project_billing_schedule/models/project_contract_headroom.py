@@ -1,5 +1,5 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 from ..allocation import fill
@@ -57,6 +57,28 @@ class ProjectContractHeadroom(models.Model):
         ('not_to_exceed_positive', 'CHECK (not_to_exceed >= 0)',
          'A not-to-exceed amount cannot be negative.'),
     ]
+
+    @api.model
+    def create(self, vals):
+        if vals.get('not_to_exceed'):
+            self.browse()._check_limit_right()
+        return super(ProjectContractHeadroom, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        if 'headroom_announced' in vals and self.env.uid != SUPERUSER_ID:
+            raise AccessError(_('What the contract manager was told is kept by the runs.'))
+        if 'not_to_exceed' in vals and self.filtered(
+                lambda c: c.currency_id.compare_amounts(c.not_to_exceed,
+                                                        vals['not_to_exceed'] or 0.0)):
+            self._check_limit_right()
+        return super(ProjectContractHeadroom, self).write(vals)
+
+    def _check_limit_right(self):
+        # as for a funding source's own limit: the managers' decision
+        if not self.user_has_groups('project_billing_schedule.group_project_invoicing_manager'):
+            raise AccessError(_('Only project invoicing managers set a contract\'s not-to-exceed '
+                                'amount.'))
 
     def _headroom_used(self):
         """{contract_id: {status: amount}} of invoice control's invoiced,
@@ -156,12 +178,15 @@ class ProjectContractHeadroom(models.Model):
         specs, moved = {}, 0.0
         for share_id, analytic_id, on_account_id, amount in held:
             key = ('a', analytic_id) if analytic_id else ('o', on_account_id)
-            if any(s.posted_lines or s.open_lines for src, s in facts.get(key, ()) if src in hold.ids):
-                continue   # proposed or invoiced to the on-hold source: moved by hand only
+            shares = facts.get(key, ())
+            if any(s.posted_lines or s.open_lines for src, s in shares if src in hold.ids) or \
+                    any(s.written_off for _src, s in shares):
+                continue   # proposed or invoiced on hold, or credited for good: by hand only
             item = dict(items[key], amount=amount)
-            parts, _rest = fill(amount, self._funding_chain(item, specs), headroom,
-                                self.currency_id.rounding, limits_of)
-            kept = sum(p[4] for p in parts if p[0] == HOLD_KEY)
+            parts, rest = fill(amount, self._funding_chain(item, specs), headroom,
+                               self.currency_id.rounding, limits_of)
+            # what no rule may take now stays on hold
+            kept = sum(p[4] for p in parts if p[0] == HOLD_KEY) + rest
             cr.execute('UPDATE project_funding_share SET amount = %s WHERE id = %s',
                        (kept, share_id))
             for (seq, rule_id), source_id, pct, is_rounding, part in parts:

@@ -93,7 +93,8 @@ class ProjectFundingSource(models.Model):
         on `date` yet (None: it may). `completion`: {project: % complete}."""
         self.ensure_one()
         if self.retention_release == 'date':
-            if self.retention_release_date and date >= self.retention_release_date:
+            today = fields.Date.context_today(self)
+            if self.retention_release_date and min(date, today) >= self.retention_release_date:
                 return None
             return _('released on %s') % self.retention_release_date
         if self.retention_release == 'milestone':

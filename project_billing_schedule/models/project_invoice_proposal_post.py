@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
@@ -50,6 +50,11 @@ class ProjectInvoiceProposalPost(models.Model):
                                 % (proposal.name, proposal.state))
             if proposal.id not in with_lines:
                 raise UserError(_('Invoice proposal %s has no lines.') % proposal.name)
+            source = proposal.funding_source_id
+            if proposal.kind == 'retention_release' and source.retention_release == 'date' and \
+                    min(proposal.date, fields.Date.context_today(self)) < source.retention_release_date:
+                raise UserError(_('Retention of %s is released on %s, not before.') % (
+                    source.display_name, source.retention_release_date))
             if proposal.funding_source_id.funding_type in ('internal', 'on_hold'):
                 raise UserError(_('Funding source %s is %s: it is not invoiced.') % (
                     proposal.funding_source_id.display_name, proposal.funding_source_id.funding_type))
@@ -195,7 +200,8 @@ class ProjectInvoiceProposalPost(models.Model):
             'origin': self.name,
             'name': self.contract_id.display_name,
             'fiscal_position_id': fpos.id,
-            'payment_term_id': partner.property_payment_term_id.id,
+            'payment_term_id': partner.with_context(
+                force_company=self.company_id.id).property_payment_term_id.id,
             'project_proposal_id': self.id,
             'refund_invoice_id': self._credited_invoice().id if sign < 0 else False,
             'invoice_line_ids': [],

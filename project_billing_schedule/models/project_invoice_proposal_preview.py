@@ -1,5 +1,5 @@
 from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 PREVIEW_MOVE_NAME = 'PREVIEW'
 # no chatter, no notification: mail sent after commit would name records
@@ -18,9 +18,17 @@ class ProjectInvoiceProposalPreview(models.Model):
         a proposal may see what it posts)."""
         self.check_access_rights('read')
         self.check_access_rule('read')
+        if not self.user_has_groups('project_billing_schedule.group_project_invoicing_user,'
+                                    'project_billing_schedule.group_project_invoice_reviewer'):
+            raise AccessError(_('Only project invoicing users and reviewers preview postings.'))
         live = self.filtered(lambda p: p.state in ('draft', 'review', 'approved'))
         if live and not live.mapped('line_ids'):
             raise UserError(_('Invoice proposal %s has no lines.') % live[0].name)
+        unposted = live.filtered(lambda p: p.funding_source_id.funding_type in ('internal', 'on_hold'))
+        if unposted:
+            raise UserError(_('Funding source %s is %s: it is not invoiced.') % (
+                unposted[0].funding_source_id.display_name,
+                unposted[0].funding_source_id.funding_type))
         Preview = self.env['project.posting.preview']
         rows = [Preview._row(line, proposal)
                 for proposal in self.filtered(lambda p: p.state == 'posted').sudo()

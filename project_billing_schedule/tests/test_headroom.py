@@ -120,3 +120,23 @@ class TestHeadroom(ProposalCase):
         # without the right to propose, nothing moves
         with self.assertRaises(AccessError):
             self.contract.sudo(self.manager).action_release_held_work()
+
+    def test_release_keeps_on_hold_what_no_rule_may_take(self):
+        self.contract.not_to_exceed = 100.0
+        over = self.timesheet(3.0)                                    # 300.00: 100.00 fits
+        self.propose().action_post()
+        self.src_grant.limit_amount = 60.0                            # 30.00 more for the grant
+        self.contract.not_to_exceed = 1000.0
+        self.contract.action_release_held_work()
+        shares = self.env['project.funding.share'].search([('analytic_line_id', '=', over.id)])
+        self.assertEqual(sorted((s.source_id.funding_type, s.amount) for s in shares),
+                         [('customer', 140.0), ('grant', 60.0), ('on_hold', 100.0)])
+
+    def test_limit_and_announcements_are_not_anyone_s(self):
+        user = self.pi_user
+        with self.assertRaises(AccessError):
+            self.contract.sudo(user).write({'not_to_exceed': 1000000.0})
+        with self.assertRaises(AccessError):
+            self.contract.sudo(user).write({'headroom_announced': 'exceeded'})
+        self.contract.sudo(user).write({'name': 'Renamed (test)'})   # the rest stays theirs
+        self.assertEqual(self.contract.not_to_exceed, 1000.0)
