@@ -267,6 +267,18 @@ class TestLedgerGuards(LedgerCase):
         with self.assertRaisesRegex(UserError, 'of its funding limit of 300.0'):
             credit.invoice_id.action_invoice_cancel()
 
+    def test_not_to_exceed_kept_when_a_credit_note_is_cancelled(self):
+        self.sale_journal_cancellable()
+        self.contract.not_to_exceed = 1000.0
+        a = self.timesheet(10.0)
+        self.post_all()                                       # 1,000.00: the limit is used
+        credits = self.Proposal._propose_credit(a)
+        credits.action_post()                                 # freed for good
+        self.timesheet(10.0, date='2026-03-05')
+        self.post_all()                                       # another 1,000.00
+        with self.assertRaisesRegex(UserError, 'above its not-to-exceed amount of 1000.0'):
+            credits[0].invoice_id.action_invoice_cancel()
+
     def test_contract_currency_is_kept_once_invoiced(self):
         self.timesheet(1.0)
         self.post_all()
