@@ -172,15 +172,22 @@ class ProjectBillingLedger(models.Model):
         limited = sources.filtered('limit_amount')
         if not limited:
             return {}
+        consumed = self._consumed_locked(limited, exclude)
+        return dict((s.id, s.limit_amount - (consumed.get(s.id) or 0.0)) for s in limited)
+
+    @api.model
+    def _consumed_locked(self, sources, exclude=None):
+        """_consumed() of these sources, row-locked first so that two runs
+        at once cannot both fill the same limit; `exclude`: see _headroom."""
         self.env.cr.execute('SELECT id FROM project_funding_source WHERE id IN %s ORDER BY id '
-                            'FOR UPDATE', (tuple(limited.ids),))
-        consumed = self._consumed(limited.ids)
+                            'FOR UPDATE', (tuple(sources.ids),))
+        consumed = self._consumed(sources.ids)
         if exclude:
             for r in self._rows(*exclude):
                 if r['source_id'] in consumed:
                     consumed[r['source_id']] -= r['posted'] if r['written_off'] or \
                         r['share'] < 0 else r['share']
-        return dict((s.id, s.limit_amount - (consumed.get(s.id) or 0.0)) for s in limited)
+        return consumed
 
     # ------------------------------------------------------------------
     # The one place where billing statuses are decided

@@ -136,14 +136,7 @@ class ProjectContractHeadroom(models.Model):
                 lambda s: s.funding_type in ('customer', 'grant'))
             if not billable:
                 continue
-            self.env.cr.execute('SELECT id FROM project_funding_source WHERE id IN %s ORDER BY id '
-                                'FOR UPDATE', (tuple(billable.ids),))
-            consumed = Ledger._consumed(billable.ids)
-            if exclude:
-                for r in Ledger._rows(*exclude):
-                    if r['source_id'] in consumed:
-                        consumed[r['source_id']] -= r['posted'] if r['written_off'] or \
-                            r['share'] < 0 else r['share']
+            consumed = Ledger._consumed_locked(billable, exclude)
             key = ('nte', contract.id)
             headroom[key] = contract.not_to_exceed - sum(consumed.values())
             for source in billable:
