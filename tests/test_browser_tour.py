@@ -22,6 +22,21 @@ from playwright.sync_api import expect
 CONTRACTS = ('project.menu_main_pm', 'project_billing_schedule.menu_project_contract')
 
 
+def _proposals(srv, name, hours, **contract):
+    """Proposals of `hours` of work on a new active T&M contract '<name>
+    contract' of customer '<name> customer' (set up over XML-RPC)."""
+    customer = srv.execute('res.partner', 'create', {'name': name + ' customer', 'customer': True})
+    contract = srv.execute('project.contract', 'create', dict(
+        contract, name=name + ' contract', partner_id=customer, state='active'))
+    project = srv.execute('project.project', 'create', {
+        'name': name + ' project', 'project_invoice_type': 'time_material', 'contract_id': contract})
+    employee = srv.execute('hr.employee', 'search', [('user_id', '!=', False)], limit=1)[0]
+    srv.execute('account.analytic.line', 'create', {
+        'name': name + ' work', 'project_id': project, 'employee_id': employee,
+        'unit_amount': hours, 'date': '2026-11-02'})
+    return srv.execute('project.contract', 'create_invoice_proposals', [contract], '2026-11-30')
+
+
 def notebook_tab(page, label):
     page.locator('.o_notebook .nav-tabs a >> visible=true', has_text=label).first.click()
     wait_idle(page)
@@ -108,18 +123,7 @@ def test_approver_sees_the_invoices_they_approve(page, odoo_server):
 def test_reviewer_menu_and_counter(page, odoo_server):
     srv = odoo_server
     # a proposal in review (setup over RPC): an admin submits, the reviewer reviews
-    customer = srv.execute('res.partner', 'create', {'name': 'Review customer', 'customer': True})
-    contract = srv.execute('project.contract', 'create', {
-        'name': 'Review contract', 'partner_id': customer, 'review_required': True,
-        'state': 'active'})
-    project = srv.execute('project.project', 'create', {
-        'name': 'Review project', 'project_invoice_type': 'time_material', 'contract_id': contract})
-    employee = srv.execute('hr.employee', 'search', [('user_id', '!=', False)], limit=1)[0]
-    srv.execute('account.analytic.line', 'create', {
-        'name': 'Review work', 'project_id': project, 'employee_id': employee, 'unit_amount': 2.0,
-        'date': '2026-11-02'})
-    proposals = srv.execute('project.contract', 'create_invoice_proposals', [contract],
-                            '2026-11-30')
+    proposals = _proposals(srv, 'Review', 2.0, review_required=True)
     srv.execute('project.invoice.proposal', 'action_submit', proposals)
     waiting = srv.execute_as('reviewer', 'project.invoice.proposal', 'search_count',
                              [('state', '=', 'review'), ('reviewer_ids', 'in', [srv.uid('reviewer', 'reviewer')])])
@@ -206,17 +210,7 @@ def test_posting_preview(page, odoo_server):
     """Preview posting on a proposal: the journal items per funding source,
     balanced, the same over XML-RPC as on screen; nothing is posted."""
     srv = odoo_server
-    customer = srv.execute('res.partner', 'create', {'name': 'Preview customer', 'customer': True})
-    contract = srv.execute('project.contract', 'create', {
-        'name': 'Preview contract', 'partner_id': customer, 'state': 'active'})
-    project = srv.execute('project.project', 'create', {
-        'name': 'Preview project', 'project_invoice_type': 'time_material', 'contract_id': contract})
-    employee = srv.execute('hr.employee', 'search', [('user_id', '!=', False)], limit=1)[0]
-    srv.execute('account.analytic.line', 'create', {
-        'name': 'Preview work', 'project_id': project, 'employee_id': employee, 'unit_amount': 3.0,
-        'date': '2026-11-02'})
-    proposals = srv.execute('project.contract', 'create_invoice_proposals', [contract],
-                            '2026-11-30')
+    proposals = _proposals(srv, 'Preview', 3.0)
     action = srv.execute('project.invoice.proposal', 'action_preview_posting', proposals)
     lines = srv.execute('project.posting.preview.line', 'search_read', action['domain'],
                         ['debit', 'credit'])
