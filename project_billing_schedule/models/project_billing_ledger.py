@@ -128,11 +128,11 @@ class ProjectBillingLedger(models.Model):
         return self.env.cr.dictfetchall()
 
     @api.model
-    def _facts(self, analytic_ids=(), on_account_ids=()):
-        """{('a'|'o', id): [(source_id, Share)]} for these transactions;
-        transactions without shares are absent."""
+    def _facts(self, analytic_ids=(), on_account_ids=(), rows=None):
+        """{('a'|'o', id): [(source_id, Share)]} for these transactions (or
+        these ledger `rows`); transactions without shares are absent."""
         facts = {}
-        for r in self._rows(analytic_ids, on_account_ids):
+        for r in self._rows(analytic_ids, on_account_ids) if rows is None else rows:
             key = ('a', r['analytic_line_id']) if r['analytic_line_id'] else ('o', r['on_account_id'])
             facts.setdefault(key, []).append((r['source_id'], Share(
                 amount=r['share'], internal=r['funding_type'] == 'internal',
@@ -193,14 +193,18 @@ class ProjectBillingLedger(models.Model):
     # The one place where billing statuses are decided
     # ------------------------------------------------------------------
     @api.model
-    def _sync(self, analytic_ids=(), on_account_ids=()):
+    def _sync(self, analytic_ids=(), on_account_ids=(), check_bounds=False):
         """Recompute the billing status of these transactions from the
         ledger; release the frozen shares of those with nothing proposed
-        or posted. Every path that changes billing ends here."""
+        or posted. Every path that changes billing ends here.
+        `check_bounds`: _check_bounds() them first, from the same read."""
         analytic_ids, on_account_ids = list(set(analytic_ids or ())), list(set(on_account_ids or ()))
         if not (analytic_ids or on_account_ids):
             return
-        facts = self._facts(analytic_ids, on_account_ids)
+        rows = self._rows(analytic_ids, on_account_ids)
+        if check_bounds:
+            self._check_rows_bounds(rows)
+        facts = self._facts(rows=rows)
         release = [key for key, shares in facts.items() if needs_unfreeze([s for _x, s in shares])]
         if release:   # a reversal's shares are its original's, negated: never split anew
             self.env.cr.execute("SELECT id FROM account_analytic_line WHERE id IN %s AND "
@@ -228,7 +232,11 @@ class ProjectBillingLedger(models.Model):
         """The last guard after posting (and cancelling): no source is ever
         invoiced more than its share of a transaction, nor credited below
         nothing; `with_open`: counting what is proposed too."""
-        for r in self._rows(analytic_ids, on_account_ids):
+        self._check_rows_bounds(self._rows(analytic_ids, on_account_ids), with_open)
+
+    @api.model
+    def _check_rows_bounds(self, rows, with_open=False):
+        for r in rows:
             share = r['share'] or 0.0
             posted = (r['posted'] or 0.0) + ((r['open'] or 0.0) if with_open else 0.0)
             low, high = sorted((0.0, share))

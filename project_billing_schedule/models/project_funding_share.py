@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.project_invoicing_base.pg_array import array_literal
+
 from ..allocation import fill
 from .project_contract import HOLD_KEY
 
@@ -54,7 +56,8 @@ class ProjectFundingShare(models.Model):
         self.env.cr.execute('INSERT INTO project_funding_share (%s, company_id) '
                             'SELECT u.*, c.company_id FROM unnest(%s) AS u(%s) '
                             'JOIN project_contract c ON c.id = u.contract_id'
-                            % (','.join(cols), types, ','.join(cols)), arrays)
+                            % (','.join(cols), types, ','.join(cols)),
+                            [array_literal(array) for array in arrays])
         self.invalidate_cache()
 
     @api.model

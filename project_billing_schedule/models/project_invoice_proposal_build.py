@@ -77,12 +77,15 @@ class ProjectInvoiceProposalBuild(models.Model):
 
     def _propose(self, contracts, date_to=None, types=None, projects=None, transactions=None,
                  on_accounts=None, split_by_type=False, retention_release=False, date=None,
-                 billing_rule=None, threshold=0.0, into=None):
+                 billing_rule=None, threshold=0.0, into=None, defer=None):
         """Create invoice proposals for what is to invoice on `contracts`:
         one per funding source (and per project when the contract invoices
         per project, per transaction type when split_by_type), each source
         getting what is due to it (its share less what it was invoiced).
         `into`: a draft proposal that receives its own source's lines.
+        `defer`: ([], []) that receives the (analytic, on-account) ids whose
+        status sync and headroom notice the caller does once it has posted
+        (_post(pending=defer), then contracts._announce_headroom()).
 
         Returns (proposals, reasons): reasons maps a transaction to why it
         was left out (no funding rule, limit reached, source on hold)."""
@@ -150,13 +153,18 @@ class ProjectInvoiceProposalBuild(models.Model):
                 Line._create_bulk(proposal, lines)
                 proposals |= proposal
         proposals.recompute()
-        Ledger._sync(transactions.ids, on_accounts.ids)
+        if defer is None:
+            Ledger._sync(transactions.ids, on_accounts.ids)
+        else:
+            defer[0].extend(transactions.ids)
+            defer[1].extend(on_accounts.ids)
         self._write_reasons(reasons)
         proposals._update_retention()
         if retention_release:
             proposals |= self._propose_retention_release(contracts, date or date_to,
                                                          projects=projects, explicit=False)[0]
-        contracts._announce_headroom()
+        if defer is None:
+            contracts._announce_headroom()
         return proposals, dict(((self.env['account.analytic.line'] if k[0] == 'a'
                                  else self.env['project.on.account']).browse(k[1]), r)
                                for k, r in reasons.items())

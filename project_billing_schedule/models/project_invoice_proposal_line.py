@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.project_invoicing_base.pg_array import array_literal
+
 LINE_TYPES = [
     ('hour', 'Hours'),
     ('expense', 'Expenses'),
@@ -169,7 +171,8 @@ class ProjectInvoiceProposalLine(models.Model):
             arrays = ','.join('%%s::%s[]' % self._fields[col].column_type[0]
                               for col in self._BULK_COLUMNS)
             cr.execute('INSERT INTO project_invoice_proposal_line (%s) SELECT * FROM unnest(%s) '
-                       'RETURNING id' % (','.join(self._BULK_COLUMNS), arrays), columns)
+                       'RETURNING id' % (','.join(self._BULK_COLUMNS), arrays),
+                       [array_literal(column) for column in columns])
             ids = [r[0] for r in cr.fetchall()]
         proposal.invalidate_cache(['line_ids'], proposal.ids)
         for fname in ('amount_total', 'amount_retention'):

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from odoo.addons.project_invoicing_base.pg_array import array_literal
+
 from .account_invoice_workflow import workflow
 from .project_invoice_proposal_line import LINE_TYPES
 
@@ -102,12 +104,20 @@ class ProjectInvoiceProposalPost(models.Model):
         if not self:
             return True
         self._check_rights()  # before the SQL locks and status updates
-        self._lock_transactions()
-        self._check_postable()
-        self._post_invoices()
-        self._write_workflow({'state': 'posted'})
-        self._after_post()
+        self._post()
         return True
+
+    def _post(self, pending=((), ())):
+        """action_post() once the rights are checked. `pending`: (analytic
+        ids, on-account ids) that _propose() left to sync here, in this same
+        transaction (a periodic run proposes and posts at once: one status
+        write instead of two)."""
+        if self:
+            self._lock_transactions()
+            self._check_postable()
+            self._post_invoices()
+            self._write_workflow({'state': 'posted'})
+        self._after_post(pending)
 
     def _post_invoices(self, move_name=None):
         """Create and validate the invoice of each proposal. `move_name`: the
@@ -143,20 +153,22 @@ class ProjectInvoiceProposalPost(models.Model):
         self.env.cr.execute("""
             UPDATE project_invoice_proposal_line l SET invoice_line_id = v.invoice_line_id
               FROM unnest(%s::int[], %s::int[]) AS v(id, invoice_line_id) WHERE l.id = v.id""",
-                            ([link[0] for link in links], [link[1] for link in links]))
+                            (array_literal([link[0] for link in links]),
+                             array_literal([link[1] for link in links])))
         self.env['project.invoice.proposal.line'].invalidate_cache(['invoice_line_id'])
 
-    def _after_post(self):
-        """Posted: edited prices are history now; statuses from the ledger,
-        whose bounds are checked once more (never more than a share)."""
+    def _after_post(self, pending=((), ())):
+        """Posted: edited prices are history now; statuses from the ledger
+        (of these and the `pending` transactions), whose bounds are checked
+        once more (never more than a share)."""
         analytic, on_account = self._transaction_ids()
         if analytic:
             self.env.cr.execute('UPDATE account_analytic_line SET proposal_price_edited = FALSE '
                                 'WHERE id IN %s AND proposal_price_edited', (tuple(analytic),))
             self.env['account.analytic.line'].invalidate_cache(['proposal_price_edited'], analytic)
-        Ledger = self.env['project.billing.ledger']
-        Ledger._sync(analytic, on_account)
-        Ledger._check_bounds(analytic, on_account)
+        self.env['project.billing.ledger']._sync(
+            list(analytic) + list(pending[0]), list(on_account) + list(pending[1]),
+            check_bounds=True)
 
     def _invoice_journal(self):
         journal = self.env['account.journal'].search([

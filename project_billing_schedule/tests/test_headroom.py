@@ -140,3 +140,41 @@ class TestHeadroom(ProposalCase):
             self.contract.sudo(user).write({'headroom_announced': 'exceeded'})
         self.contract.sudo(user).write({'name': 'Renamed (test)'})   # the rest stays theirs
         self.assertEqual(self.contract.not_to_exceed, 1000.0)
+
+    def test_periodic_run_posts_holds_and_leaves_review_in_one_status_write(self):
+        """A periodic run proposes and posts at once and writes the statuses
+        once, after posting: they are what the ledger says for posted,
+        held and reviewed work alike."""
+        reviewed = self.env['project.contract'].create({
+            'name': 'Reviewed', 'partner_id': self.customer.id, 'state': 'active',
+            'hour_product_id': self.hour_product.id, 'review_required': True})
+        project = self.env['project.project'].create({
+            'name': 'Reviewed', 'project_invoice_type': 'time_material',
+            'contract_id': reviewed.id})
+        first = self.timesheet(9.0, date='2026-03-02')                 # 900.00
+        over = self.timesheet(1.5, date='2026-03-03')                  # 150.00: 100.00 fits
+        waiting = self.timesheet(2.0, project=project)
+        report = self.env['project.periodic.invoice.wizard']._run(self.contract | reviewed,
+                                                                   '2026-12-31')
+        posted = dict((c, p) for c, p, e in report)[self.contract]
+        self.assertEqual(set(posted.mapped('state')), {'posted'})
+        self.assertEqual(round(sum(posted.mapped('invoice_id.amount_untaxed')), 2), 1000.0)
+        in_review = dict((c, p) for c, p, e in report)[reviewed]
+        self.assertTrue(in_review)
+        self.assertFalse(in_review.mapped('invoice_id'))
+        self.assertIn('on hold', dict((c, e) for c, p, e in report)[self.contract])
+        lines = first | over | waiting
+        lines.invalidate_cache()
+        self.assertEqual([first.invoice_status, waiting.invoice_status],
+                         ['invoiced', 'in_proposal'])
+        control = self.env['project.invoice.control'].search([('analytic_line_id', '=', over.id)])
+        self.assertEqual(sorted((c.status, c.amount) for c in control),
+                         [('invoiced', 100.0), ('to_invoice', 50.0)])
+        # the same statuses as the ledger decides them afresh
+        statuses = lines.mapped('invoice_status')
+        self.env['project.billing.ledger']._sync(lines.ids)
+        lines.invalidate_cache()
+        self.assertEqual(lines.mapped('invoice_status'), statuses)
+        # the manager is told once, after the run: 105 % of the limit used
+        self.assertEqual(len(self.alerts()), 1)
+        self.assertIn('105.0 % used', self.alerts()[0].body)

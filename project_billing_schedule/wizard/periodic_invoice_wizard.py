@@ -118,10 +118,15 @@ class PeriodicInvoiceWizard(models.TransientModel):
         # a rolled-back savepoint must not leave its records in the caches
         Proposal = self.env['project.invoice.proposal']
         with self.env.clear_upon_failure(), self.env.cr.savepoint():
+            # posting right away: the statuses are written once, after it
+            pending = ([], []) if post else None
             proposals, reasons = Proposal._propose(contracts, date_to=date_to, types=types,
-                                                   date=date_to)
+                                                   date=date_to, defer=pending)
             if post:
-                proposals.filtered(lambda p: not p.review_required).action_post()
+                to_post = proposals.filtered(lambda p: not p.review_required)
+                to_post._check_rights()
+                to_post._post(pending)
+                contracts._announce_headroom()
         # what stays uninvoiced (no funding rule, limit reached) is the
         # contract's failure, to be fixed and retried, not a silent success
         left = Proposal._reasons_by_contract(reasons)

@@ -1,1 +1,2 @@
 from . import test_input_types
+from . import test_pg_array
