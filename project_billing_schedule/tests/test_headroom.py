@@ -154,8 +154,8 @@ class TestHeadroom(ProposalCase):
         first = self.timesheet(9.0, date='2026-03-02')                 # 900.00
         over = self.timesheet(1.5, date='2026-03-03')                  # 150.00: 100.00 fits
         waiting = self.timesheet(2.0, project=project)
-        report = self.env['project.periodic.invoice.wizard']._run(self.contract | reviewed,
-                                                                   '2026-12-31')
+        Wizard = self.env['project.periodic.invoice.wizard']
+        report = Wizard._run(self.contract | reviewed, '2026-12-31')
         posted = dict((c, p) for c, p, e in report)[self.contract]
         self.assertEqual(set(posted.mapped('state')), {'posted'})
         self.assertEqual(round(sum(posted.mapped('invoice_id.amount_untaxed')), 2), 1000.0)
