@@ -9,12 +9,17 @@ node per value that PostgreSQL parses and casts value by value: 3.5 s for
 
 def array_literal(values):
     """`values` as a PostgreSQL array literal, for a `%s::<type>[]`
-    parameter: None is NULL, every other value is quoted (text, numbers,
-    dates and booleans are read by their type's input function)."""
-    return '{%s}' % ','.join('NULL' if value is None else _element(value) for value in values)
+    parameter: None is NULL; numbers go as they are, text and dates quoted
+    (every element is read by its type's input function)."""
+    return '{%s}' % ','.join(map(_element, values))
 
 
 def _element(value):
-    # str() of a float is its shortest exact repr in Python 3
-    text = ('true' if value else 'false') if isinstance(value, bool) else str(value)
-    return '"%s"' % text.replace('\\', '\\\\').replace('"', '\\"')
+    kind = type(value)
+    if value is None:
+        return 'NULL'
+    if kind is int or kind is float:  # str() of a float is its shortest exact repr
+        return str(value)
+    if kind is bool:
+        return 'true' if value else 'false'
+    return '"%s"' % str(value).replace('\\', '\\\\').replace('"', '\\"')

@@ -339,12 +339,21 @@ class ProjectContract(models.Model):
         self.mapped('funding_rule_ids.allocation_ids.source_id.limit_amount')
         allocations, reasons, specs = {}, {}, {}
         sources = dict((s.id, s) for s in self.mapped('funding_source_ids'))
+        # a split no limit touches depends on the amount and the rules only:
+        # computed once for the many transactions of the same amount
+        limited = set(headroom) | set(limits_of or ())
+        splits = {}
         for item in items:
             contract = item['contract']
             chain = contract._funding_chain(item, specs)
             if not chain:
                 reasons[item['key']] = _('No funding rule of contract %s covers this transaction.') \
                     % contract.display_name
+                continue
+            memo = None if any(src in limited for _k, shares in chain for src, _p, _r in shares) \
+                else (contract.id, tuple(key for key, _shares in chain), item['amount'])
+            if memo in splits:
+                allocations[item['key']] = splits[memo]
                 continue
             before = dict(headroom)
             try:
@@ -363,4 +372,6 @@ class ProjectContract(models.Model):
                                                         rest)
                 continue
             allocations[item['key']] = parts
+            if memo:
+                splits[memo] = parts
         return allocations, reasons

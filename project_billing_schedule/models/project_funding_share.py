@@ -46,18 +46,20 @@ class ProjectFundingShare(models.Model):
         if not rows:
             return
         now = fields.Datetime.now()
-        cols = list(self._COLUMNS) + ['create_uid', 'create_date', 'write_uid', 'write_date']
+        cols = list(self._COLUMNS)
         fixed = {'create_uid': self.env.uid, 'create_date': now, 'write_uid': self.env.uid,
                  'write_date': now}
         relations = set(c for c in cols if self._fields[c].type == 'many2one')
-        arrays = [[fixed[c] if c in fixed else (row.get(c) or None) if c in relations
-                   else row.get(c) for row in rows] for c in cols]
+        arrays = [[(row.get(c) or None) if c in relations else row.get(c) for row in rows]
+                  for c in cols]
         types = ','.join('%%s::%s[]' % self._fields[c].column_type[0] for c in cols)
-        self.env.cr.execute('INSERT INTO project_funding_share (%s, company_id) '
-                            'SELECT u.*, c.company_id FROM unnest(%s) AS u(%s) '
+        # what all rows share goes once, the rest as arrays
+        self.env.cr.execute('INSERT INTO project_funding_share (%s, %s, company_id) '
+                            'SELECT u.*, %s, c.company_id FROM unnest(%s) AS u(%s) '
                             'JOIN project_contract c ON c.id = u.contract_id'
-                            % (','.join(cols), types, ','.join(cols)),
-                            [array_literal(array) for array in arrays])
+                            % (','.join(cols), ','.join(fixed), ','.join(['%s'] * len(fixed)),
+                               types, ','.join(cols)),
+                            list(fixed.values()) + [array_literal(array) for array in arrays])
         self.invalidate_cache()
 
     @api.model

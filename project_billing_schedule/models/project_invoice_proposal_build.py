@@ -111,23 +111,28 @@ class ProjectInvoiceProposalBuild(models.Model):
         self._freeze(fresh, allocations, due)
         info = self.env['project.funding.share']._line_info(transactions.ids, on_accounts.ids)
         groups, types_of = {}, {}
+        per_project = dict((c.id, c.invoicing_mode == 'project') for c in contracts)
+        Source = self.env['project.funding.source']
         for item in items:
             key = item['key']
             contract = item['contract']
             for source_id, amount, share in due.get(key, ()):
-                source = self.env['project.funding.source'].browse(source_id)
                 if source_id not in types_of:
-                    types_of[source_id] = source.funding_type
-                if types_of[source_id] == 'internal' or (into and source != into.funding_source_id):
+                    types_of[source_id] = Source.browse(source_id).funding_type
+                if types_of[source_id] == 'internal' or (
+                        into and source_id != into.funding_source_id.id):
                     continue
                 if share is not None and not amount:
                     continue  # nothing left to invoice to this source
                 if types_of[source_id] == 'on_hold':
-                    reasons[key] = _('Funding source %s is on hold.') % source.display_name
+                    reasons[key] = _('Funding source %s is on hold.') % Source.browse(
+                        source_id).display_name
                     continue
                 project_id = item['project_id']
+                if contract.id not in per_project:
+                    per_project[contract.id] = contract.invoicing_mode == 'project'
                 gkey = into.id if into else (
-                    contract.id, project_id if contract.invoicing_mode == 'project' else False,
+                    contract.id, project_id if per_project[contract.id] else False,
                     source_id, item['transaction_type'] if split_by_type else False)
                 percent, rule_id = info.get((key, source_id), (None, False))
                 if percent is None:

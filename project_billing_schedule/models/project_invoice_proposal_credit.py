@@ -222,10 +222,10 @@ class ProjectInvoiceProposalCredit(models.Model):
         original = invoice.refund_invoice_id.invoice_line_ids.sorted(lambda l: (l.sequence, l.id))
         mirrored = dict(zip(original.ids, invoice.invoice_line_ids.sorted(
             lambda l: (l.sequence, l.id)).ids))
-        for line in self.mapped('line_ids'):
-            target = mirrored.get(line.credited_line_id.invoice_line_id.id)
-            if target:
-                line._write_internal({'invoice_line_id': target})
+        self._link_invoice_lines([
+            (line.id, mirrored[line.credited_line_id.invoice_line_id.id])
+            for line in self.mapped('line_ids')
+            if line.credited_line_id.invoice_line_id.id in mirrored])
         self._write_workflow({'state': 'posted', 'invoice_id': invoice.id})
         invoice._write_project_proposal(self)
         self._after_post()

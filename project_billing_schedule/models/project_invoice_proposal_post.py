@@ -151,11 +151,12 @@ class ProjectInvoiceProposalPost(models.Model):
         if not links:
             return
         self.env.cr.execute("""
-            UPDATE project_invoice_proposal_line l SET invoice_line_id = v.invoice_line_id
-              FROM unnest(%s::int[], %s::int[]) AS v(id, invoice_line_id) WHERE l.id = v.id""",
+            INSERT INTO project_proposal_line_invoice_line_rel (proposal_line_id, invoice_line_id)
+            SELECT * FROM unnest(%s::int[], %s::int[])""",
                             (array_literal([link[0] for link in links]),
                              array_literal([link[1] for link in links])))
-        self.env['project.invoice.proposal.line'].invalidate_cache(['invoice_line_id'])
+        self.env['project.invoice.proposal.line'].invalidate_cache(['invoice_line_ids',
+                                                                    'invoice_line_id'])
 
     def _after_post(self, pending=((), ())):
         """Posted: edited prices are history now; statuses from the ledger
@@ -255,12 +256,19 @@ class ProjectInvoiceProposalPost(models.Model):
                    array_agg(l.id ORDER BY l.sequence, l.id) AS ids, SUM(l.amount) AS amount,
                    SUM(l.quantity) AS quantity, MIN(l.name) AS name, COUNT(*) AS count,
                    bool_or(l.credited_line_id IS NOT NULL) AS is_credit
-              FROM project_invoice_proposal_line l
-              LEFT JOIN project_invoice_proposal_line c ON c.id = l.credited_line_id
-             WHERE l.proposal_id = %s
+              FROM (
+                  -- a subquery per credit line rather than a join: the
+                  -- planner's guess stays one proposal's lines (a join over
+                  -- a freshly filled table was guessed large enough to JIT
+                  -- compile, 0.3 s per proposal)
+                  SELECT l.*, CASE WHEN l.credited_line_id IS NOT NULL THEN (
+                             SELECT r.invoice_line_id FROM project_proposal_line_invoice_line_rel r
+                              WHERE r.proposal_line_id = l.credited_line_id LIMIT 1)
+                         END AS credited_invoice_line_id
+                    FROM project_invoice_proposal_line l WHERE l.proposal_id = %s) l
              GROUP BY CASE WHEN l.transaction_type IN ('retention', 'retention_release',
                                                        'on_account') THEN l.id END,
-                      l.credited_line_id IS NOT NULL, c.invoice_line_id, SIGN(l.quantity),
+                      l.credited_line_id IS NOT NULL, l.credited_invoice_line_id, SIGN(l.quantity),
                       l.transaction_type, l.product_id, l.project_id,
                       ROUND(l.sales_price::numeric, 4), l.share_percent
              ORDER BY MIN(l.sequence), MIN(l.id)""", (self.id,))

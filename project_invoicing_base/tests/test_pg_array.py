@@ -35,3 +35,8 @@ class TestArrayLiteral(TransactionCase):
                                                    width=64)), max_size=8))
     def test_float_round_trip(self, values):
         self.assertEqual(self.read_back(values, 'float8'), values)
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.lists(st.one_of(st.none(), st.integers(-2 ** 31, 2 ** 31 - 1)), max_size=8))
+    def test_integer_round_trip(self, values):
+        self.assertEqual(self.read_back(values, 'int4'), values)
