@@ -328,8 +328,9 @@ def main():
     print('| scenario | size | data (s) | ours (s) | Odoo (s) | ours / Odoo | jobs / ours '
           '| ours ms/unit | Odoo ms/unit | ours queries/unit | Odoo queries/unit |')
     print('|---|---|---|---|---|---|---|---|---|---|---|')
-    def fig(row, variant, key, fmt='%.2f'):
-        return fmt % row[variant][key] if variant in row else '-'
+
+    def fig(row, variant, key):
+        return '%.2f' % row[variant][key] if variant in row else '-'
 
     for r in results:
         print('| %s | %d %ss%s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |' % (
