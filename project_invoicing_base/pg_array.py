@@ -11,7 +11,12 @@ def array_literal(values):
     """`values` as a PostgreSQL array literal, for a `%s::<type>[]`
     parameter: None is NULL; numbers go as they are, text and dates quoted
     (every element is read by its type's input function)."""
+    if set(map(type, values)) <= _NUMBERS:  # ids and amounts, the most of a bulk insert
+        return '{%s}' % ','.join(map(str, values)).replace('None', 'NULL')
     return '{%s}' % ','.join(map(_element, values))
+
+
+_NUMBERS = {int, float, type(None)}
 
 
 def _element(value):
