@@ -8,6 +8,15 @@ MATCH_FIELDS = {'match_state', 'match_differences', 'match_first_failure', 'matc
                 'match_override_uid', 'match_override_date', 'match_override_differences'}
 
 
+def _match_key(check):
+    """What a check says (a dict of _check, or a stored match line)."""
+    line = check['invoice_line_id']
+    return (check['check'], check['label'], round(check['value'], 4),
+            round(check['expected'], 4), round(check['difference'], 4), check['tolerance'],
+            bool(check['passed']), check['message'] or False,
+            line.id if isinstance(line, models.BaseModel) else line or False)
+
+
 class AccountInvoiceMatching(models.Model):
     """Update matching status (vereffeningsstatus bijwerken): the bill
     against its purchase order and register entry, each check stored with
@@ -130,16 +139,23 @@ class AccountInvoiceMatching(models.Model):
                                 'posted by the AP clerks.'))
         # the checks are the method's own record (no user writes them)
         Match = self.env['account.invoice.match.line'].sudo()
-        Match.search([('invoice_id', 'in', self.ids)]).unlink()
+        stored = dict((bill.id, Match.browse()) for bill in self)
+        for match in Match.search([('invoice_id', 'in', self.ids)], order='sequence, id'):
+            stored[match.invoice_id.id] |= match
         for bill in self:
             checks = bill._match_checks()
-            for check in checks:
-                Match.create(dict(check, invoice_id=bill.id, company_id=bill.company_id.id))
+            # checked again (at posting) with the same result: the record stands
+            if [_match_key(c) for c in checks] != [_match_key(m) for m in stored[bill.id]] or \
+                    stored[bill.id].mapped('company_id') - bill.company_id:
+                stored[bill.id].unlink()
+                for check in checks:
+                    Match.create(dict(check, invoice_id=bill.id, company_id=bill.company_id.id))
             failed = [c['message'] for c in checks if not c['passed']]
-            bill._write_match({
-                'match_state': 'not_matched' if failed else 'matched',
-                'match_differences': '\n'.join(failed) or False,
-                'match_first_failure': failed[0] if failed else False})
+            vals = {'match_state': 'not_matched' if failed else 'matched',
+                    'match_differences': '\n'.join(failed) or False,
+                    'match_first_failure': failed[0] if failed else False}
+            if any(bill[name] != value for name, value in vals.items()):
+                bill._write_match(vals)
         self.invalidate_cache(['match_line_ids'], self.ids)
         return True
 

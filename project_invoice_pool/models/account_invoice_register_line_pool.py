@@ -74,7 +74,8 @@ class AccountInvoiceRegisterLinePool(models.Model):
             if line.purchase_id:
                 # Odoo's own "Add Purchase Order": the lines come from the PO
                 bill.purchase_order_change()
-                bill.payment_term_id = False  # the due date comes from the register
+                if bill.payment_term_id:  # the due date comes from the register
+                    bill.payment_term_id = False
             else:
                 if not line.account_id:
                     raise UserError(_('%s has no purchase order: choose its expense '

@@ -56,3 +56,21 @@ class TestMatching(InvoicePoolCase):
         bill.action_update_matching_status()
         self.assertEqual(self.checks(bill)['qty_ordered'], (2.0, 5.0, True))
         self.assertEqual(bill.match_state, 'matched')
+
+    def test_checked_again_unchanged_keeps_the_record(self):
+        """Posting checks again; the same result keeps the stored checks
+        (and the status, without a tracking message), a changed bill gets
+        new ones."""
+        bill = self.bill(price=80.0)
+        stored = bill.match_line_ids
+        self.assertEqual(len(stored), 4)
+        messages = len(bill.message_ids)
+        bill.action_update_matching_status()
+        self.assertEqual(bill.match_line_ids, stored)
+        self.assertEqual((bill.match_state, len(bill.message_ids)), ('not_matched', messages))
+        bill.invoice_line_ids.write({'price_unit': 75.0})
+        bill.compute_taxes()
+        bill.action_update_matching_status()
+        self.assertFalse(bill.match_line_ids & stored)
+        self.assertEqual(self.checks(bill)['price'], (75.0, 75.0, True))
+        self.assertEqual(bill.match_state, 'matched')
