@@ -10,7 +10,8 @@ node per value that PostgreSQL parses and casts value by value: 3.5 s for
 def array_literal(values):
     """`values` as a PostgreSQL array literal, for a `%s::<type>[]`
     parameter: None is NULL; numbers go as they are, text and dates quoted
-    (every element is read by its type's input function)."""
+    (every element is read by its type's input function, so an integer
+    column takes Python ints: 10.0 or True is refused, not converted)."""
     if set(map(type, values)) <= _NUMBERS:  # ids and amounts, the most of a bulk insert
         return '{%s}' % ','.join(map(str, values)).replace('None', 'NULL')
     return '{%s}' % ','.join(map(_element, values))

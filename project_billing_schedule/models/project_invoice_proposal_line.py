@@ -79,6 +79,10 @@ class ProjectInvoiceProposalLine(models.Model):
             CREATE INDEX IF NOT EXISTS project_invoice_proposal_line_credited_line_id_set_index
                 ON project_invoice_proposal_line (credited_line_id)
              WHERE credited_line_id IS NOT NULL""")
+        # a proposal line is invoiced on one invoice line, as the column was
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS project_proposal_line_invoice_line_rel_line_uniq
+                ON project_proposal_line_invoice_line_rel (proposal_line_id)""")
 
     @api.depends('invoice_line_ids')
     def _compute_invoice_line_id(self):

@@ -1,4 +1,7 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import mute_logger
 
 from .test_contract import BillingCase
 
@@ -57,6 +60,14 @@ class TestProposalPosting(ProposalCase):
         self.assertEqual(items.invoice_status, 'invoiced')
         # every transaction links to an invoice line of each invoice
         self.assertEqual(hours.proposal_line_ids.mapped('invoice_line_id.invoice_id'), inv_c | inv_g)
+        # and to one only: a second link is refused by the database
+        line = hours.proposal_line_ids[0]
+        other = (inv_c | inv_g).mapped('invoice_line_ids') - line.invoice_line_id
+        with self.assertRaises(IntegrityError), mute_logger('odoo.sql_db'), \
+                self.env.cr.savepoint():
+            self.env.cr.execute('INSERT INTO project_proposal_line_invoice_line_rel '
+                                '(proposal_line_id, invoice_line_id) VALUES (%s, %s)',
+                                (line.id, other[0].id))
         hour_line = inv_c.invoice_line_ids.filtered(lambda l: l.product_id == self.hour_product)
         self.assertEqual((hour_line.quantity, hour_line.price_unit), (10.0, 70.0))
         self.assertEqual(hour_line.account_analytic_id, self.project.analytic_account_id)
