@@ -29,3 +29,19 @@ def _element(value):
     if kind is bool:
         return 'true' if value else 'false'
     return '"%s"' % str(value).replace('\\', '\\\\').replace('"', '\\"')
+
+
+def insert_columns(cr, table, fixed, columns, returning=None):
+    """Insert one row into `table` per position of the column arrays, in one
+    statement: `fixed` {column: value} shared by every row (sent once),
+    `columns` [(column, PostgreSQL type, values)]. Returns the `returning`
+    column of the new rows, in order, when asked."""
+    # table, column and type names come from the calling code, never from input
+    query = 'INSERT INTO %s (%s) SELECT %s FROM unnest(%s) AS u%s' % (
+        table, ','.join(list(fixed) + [name for name, _type, _values in columns]),
+        ','.join(['%s'] * len(fixed) + ['u.*']),
+        ','.join('%%s::%s[]' % pg_type for _name, pg_type, _values in columns),
+        ' RETURNING %s' % returning if returning else '')
+    cr.execute(query, list(fixed.values()) +  # pylint: disable=sql-injection
+               [array_literal(values) for _name, _type, values in columns])
+    return [row[0] for row in cr.fetchall()] if returning else None

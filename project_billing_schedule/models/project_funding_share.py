@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.project_invoicing_base.pg_array import array_literal
+from odoo.addons.project_invoicing_base.pg_array import insert_columns
 
 from ..allocation import fill
 from .project_contract import HOLD_KEY
@@ -46,20 +46,17 @@ class ProjectFundingShare(models.Model):
         if not rows:
             return
         now = fields.Datetime.now()
-        cols = list(self._COLUMNS)
         fixed = {'create_uid': self.env.uid, 'create_date': now, 'write_uid': self.env.uid,
                  'write_date': now}
-        relations = set(c for c in cols if self._fields[c].type == 'many2one')
-        arrays = [[(row.get(c) or None) if c in relations else row.get(c) for row in rows]
-                  for c in cols]
-        types = ','.join('%%s::%s[]' % self._fields[c].column_type[0] for c in cols)
-        # what all rows share goes once, the rest as arrays
-        self.env.cr.execute('INSERT INTO project_funding_share (%s, %s, company_id) '
-                            'SELECT u.*, %s, c.company_id FROM unnest(%s) AS u(%s) '
-                            'JOIN project_contract c ON c.id = u.contract_id'
-                            % (','.join(cols), ','.join(fixed), ','.join(['%s'] * len(fixed)),
-                               types, ','.join(cols)),
-                            list(fixed.values()) + [array_literal(array) for array in arrays])
+        relations = set(c for c in self._COLUMNS if self._fields[c].type == 'many2one')
+        columns = [(c, self._fields[c].column_type[0],
+                    [(row.get(c) or None) if c in relations else row.get(c) for row in rows])
+                   for c in self._COLUMNS]
+        # each share in its contract's company
+        contracts = self.env['project.contract'].browse(set(row['contract_id'] for row in rows))
+        company_of = dict((c.id, c.company_id.id) for c in contracts)
+        columns.append(('company_id', 'int4', [company_of[row['contract_id']] for row in rows]))
+        insert_columns(self.env.cr, 'project_funding_share', fixed, columns)
         self.invalidate_cache()
 
     @api.model

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.project_invoicing_base.pg_array import array_literal
+from odoo.addons.project_invoicing_base.pg_array import insert_columns
 
 LINE_TYPES = [
     ('hour', 'Hours'),
@@ -185,17 +185,9 @@ class ProjectInvoiceProposalLine(models.Model):
                 columns.append([bool(vals.get(col)) for vals in vals_list])
             else:                 # NULL for empty relations and text
                 columns.append([vals.get(col) or None for vals in vals_list])
-        ids = []
-        if vals_list:
-            # the values all lines share once, the others as arrays typed as
-            # their field's column (int4, numeric, varchar, ...)
-            cr.execute('INSERT INTO project_invoice_proposal_line (%s, %s) SELECT %s, u.* '
-                       'FROM unnest(%s) AS u RETURNING id' % (
-                           ','.join(fixed), ','.join(varying), ','.join(['%s'] * len(fixed)),
-                           ','.join('%%s::%s[]' % self._fields[col].column_type[0]
-                                    for col in varying)),
-                       list(fixed.values()) + [array_literal(column) for column in columns])
-            ids = [r[0] for r in cr.fetchall()]
+        ids = insert_columns(cr, 'project_invoice_proposal_line', fixed, [
+            (col, self._fields[col].column_type[0], values)
+            for col, values in zip(varying, columns)], returning='id') if vals_list else []
         proposal.invalidate_cache(['line_ids'], proposal.ids)
         for fname in ('amount_total', 'amount_retention'):
             self.env.add_todo(proposal._fields[fname], proposal)

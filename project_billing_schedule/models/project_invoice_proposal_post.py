@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from odoo.addons.project_invoicing_base.pg_array import array_literal
+from odoo.addons.project_invoicing_base.pg_array import insert_columns
 
 from .account_invoice_workflow import workflow
 from .project_invoice_proposal_line import LINE_TYPES
@@ -150,11 +150,9 @@ class ProjectInvoiceProposalPost(models.Model):
         in one statement."""
         if not links:
             return
-        self.env.cr.execute("""
-            INSERT INTO project_proposal_line_invoice_line_rel (proposal_line_id, invoice_line_id)
-            SELECT * FROM unnest(%s::int[], %s::int[])""",
-                            (array_literal([link[0] for link in links]),
-                             array_literal([link[1] for link in links])))
+        insert_columns(self.env.cr, 'project_proposal_line_invoice_line_rel', {}, [
+            ('proposal_line_id', 'int4', [link[0] for link in links]),
+            ('invoice_line_id', 'int4', [link[1] for link in links])])
         self.env['project.invoice.proposal.line'].invalidate_cache(['invoice_line_ids',
                                                                     'invoice_line_id'])
 

@@ -2,7 +2,7 @@ from hypothesis import given, settings, strategies as st
 
 from odoo.tests.common import TransactionCase
 
-from ..pg_array import array_literal
+from ..pg_array import array_literal, insert_columns
 
 # PostgreSQL text holds any character but NUL
 TEXT = st.text(alphabet=st.characters(blacklist_characters='\x00', blacklist_categories=('Cs',)))
@@ -40,3 +40,15 @@ class TestArrayLiteral(TransactionCase):
     @given(st.lists(st.one_of(st.none(), st.integers(-2 ** 31, 2 ** 31 - 1)), max_size=8))
     def test_integer_round_trip(self, values):
         self.assertEqual(self.read_back(values, 'int4'), values)
+
+    def test_insert_columns(self):
+        cr = self.env.cr
+        cr.execute('CREATE TEMP TABLE pg_array_test (id serial, kind varchar, n int4, x numeric)')
+        ids = insert_columns(cr, 'pg_array_test', {'kind': 'fixed, "quoted"'}, [
+            ('n', 'int4', [1, None, 3]), ('x', 'numeric', [0.5, 2.25, None])], returning='id')
+        self.assertEqual(len(ids), 3)
+        cr.execute('SELECT id, kind, n, x FROM pg_array_test ORDER BY id')
+        self.assertEqual([(i, k, n, x if x is None else float(x)) for i, k, n, x in cr.fetchall()],
+                         [(ids[0], 'fixed, "quoted"', 1, 0.5), (ids[1], 'fixed, "quoted"', None, 2.25),
+                          (ids[2], 'fixed, "quoted"', 3, None)])
+        self.assertIsNone(insert_columns(cr, 'pg_array_test', {}, [('n', 'int4', [7])]))
