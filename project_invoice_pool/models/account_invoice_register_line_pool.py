@@ -53,6 +53,29 @@ class AccountInvoiceRegisterLinePool(models.Model):
                 force_company=self.company_id.id).property_account_payable_id.id,
         }
 
+    def _bill_lines_from_po(self, vals):
+        """The lines (and payment term) of a bill for this entry's purchase
+        order, as Odoo's own "Add Purchase Order" fills them: its onchange
+        run on the bill in memory, then the bill created with the result in
+        one go, as the bill form does (not line writes, a payment-term write
+        and a tax recomputation on a stored bill)."""
+        self.ensure_one()
+        # a context of its own: the onchange writes a key into its environment's
+        draft = self.env['account.invoice'].with_context(
+            invoice_pool_bill_draft=True).new(dict(vals))
+        draft.purchase_order_change()
+        Line = self.env['account.invoice.line']
+        lines = [dict((name, value) for name, value in command[2].items()
+                      if Line._fields[name].store and not Line._fields[name].compute)
+                 for command in draft._fields['invoice_line_ids'].convert_to_write(
+                     draft.invoice_line_ids, draft) if command[0] == 0]
+        return {
+            'invoice_line_ids': [(0, 0, line) for line in lines],
+            # the due date comes from the register when it has one
+            'payment_term_id': False if self.date_due else draft.payment_term_id.id,
+            'purchase_id': False,
+        }
+
     @api.multi
     def action_create_bill(self):
         """Button "Purchase order": create the draft vendor bill of each entry,
@@ -70,23 +93,21 @@ class AccountInvoiceRegisterLinePool(models.Model):
             if line.invoice_id and line.invoice_id.state != 'cancel':
                 raise UserError(_('%s already has vendor bill %s.')
                                 % (line.display_name, line.invoice_id.display_name))
-            bill = Invoice.create(line._prepare_bill(journals[line.company_id]))
+            vals = line._prepare_bill(journals[line.company_id])
             if line.purchase_id:
-                # Odoo's own "Add Purchase Order": the lines come from the PO
-                bill.purchase_order_change()
-                if bill.payment_term_id:  # the due date comes from the register
-                    bill.payment_term_id = False
+                vals.update(line._bill_lines_from_po(vals))
             else:
                 if not line.account_id:
                     raise UserError(_('%s has no purchase order: choose its expense '
                                       'account first.') % line.display_name)
-                bill.write({'invoice_line_ids': [(0, 0, {
+                vals['invoice_line_ids'] = [(0, 0, {
                     'name': line.name or line.vendor_invoice_number,
                     'account_id': line.account_id.id,
                     'quantity': 1.0,
                     'price_unit': line.amount,
-                })]})
-            bill.compute_taxes()
+                })]
+            # Odoo's create computes the tax lines of lines that have taxes
+            bill = Invoice.create(vals)
             line._write_pool({'invoice_id': bill.id})
             bills |= bill
         action = self.env.ref('account.action_invoice_tree2').read()[0]
@@ -166,6 +187,11 @@ class AccountInvoiceRegisterLinePool(models.Model):
                     }) for l in move.line_ids]})
         self.recompute()
         reversals.post()
+        with self.env.norecompute():
+            self._reconcile_reversals(bills, reversals)
+        self.recompute()
+
+    def _reconcile_reversals(self, bills, reversals):
         for line, bill, reversal in zip(self, bills, reversals):
             # a payment made against the register's liability moves to the
             # bill: unreconciled from the interim line, reconciled with the bill

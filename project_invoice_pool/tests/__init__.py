@@ -11,3 +11,4 @@ from . import test_multi_company
 from . import test_screens
 from . import test_po_ranking
 from . import test_po_suggestion
+from . import test_bill_from_po
