@@ -1,2 +1,3 @@
 from . import test_input_types
 from . import test_pg_array
+from . import test_reconcile_index

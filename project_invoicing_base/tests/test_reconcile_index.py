@@ -1,0 +1,16 @@
+from odoo.tests.common import TransactionCase
+
+
+class TestReconcileIndex(TransactionCase):
+    """Journal items are found by their full reconciliation through an index
+    (each reconciliation searches by it), not by scanning them all."""
+
+    def test_full_reconcile_search_uses_the_index(self):
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pg_indexes WHERE tablename = 'account_move_line' "
+                   "AND indexdef LIKE '%(full_reconcile_id)'")
+        self.assertTrue(cr.fetchone())
+        cr.execute('SET LOCAL enable_seqscan = off')
+        cr.execute('EXPLAIN SELECT id FROM account_move_line WHERE full_reconcile_id IN (1, 2)')
+        plan = ' '.join(row[0] for row in cr.fetchall())
+        self.assertNotIn('Seq Scan', plan)
