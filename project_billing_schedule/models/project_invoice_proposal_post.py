@@ -139,11 +139,10 @@ class ProjectInvoiceProposalPost(models.Model):
             with workflow(self.env.cr):
                 for proposal, invoice in zip(self, invoices):  # invoice numbers are unique
                     invoice.write({'move_name': '%s/%s' % (move_name, proposal.name)})
-        # validated in batches, each with a prefetch of its own: Odoo 11
-        # rereads every invoice it prefetches after each invoice's writes (n
-        # invoices cost about n^2), and a slice prefetches the whole recordset
+        # validated in batches: Odoo 11 rereads every invoice of the recordset
+        # after each invoice's writes (n invoices cost about n^2)
         for start in range(0, len(invoices), self._post_batch):
-            invoices[start:start + self._post_batch].with_prefetch().action_invoice_open()
+            invoices[start:start + self._post_batch].action_invoice_open()
         return invoices
 
     def _link_invoice_lines(self, links):

@@ -1,11 +1,16 @@
-from odoo import fields, models
+from odoo import api, models
 
 
 class AccountMoveLine(models.Model):
     _inherit = 'account.move.line'
 
-    # Odoo 11 does not index it, yet every full reconciliation searches by it
-    # (its (6, 0, ids) write of the reconciled items looks for items to
-    # release): without the index, a scan of all journal items per
-    # reconciliation, which the invoice pool makes two of per vendor bill
-    full_reconcile_id = fields.Many2one(index=True)
+    @api.model_cr
+    def init(self):
+        # Odoo 11 does not index a journal item's full reconciliation, yet
+        # every full reconciliation searches by it (its (6, 0, ids) write of
+        # the reconciled items looks for items to release): without an index,
+        # a scan of all journal items per reconciliation, two per pool bill.
+        # Created here, not by index=True on the field: Odoo would drop that
+        # index whenever `account` alone is updated, and rebuild it after.
+        self.env.cr.execute('CREATE INDEX IF NOT EXISTS account_move_line_full_reconcile_idx '
+                            'ON account_move_line (full_reconcile_id)')
