@@ -187,6 +187,8 @@ class AccountInvoiceRegisterLinePool(models.Model):
                     }) for l in move.line_ids]})
         self.recompute()
         reversals.post()
+        # the residuals and reconciled flags of all the pairs recomputed once,
+        # in batch (reads inside reconcile() recompute on demand)
         with self.env.norecompute():
             self._reconcile_reversals(bills, reversals)
         self.recompute()
