@@ -200,6 +200,7 @@ class ProjectInvoiceProposalPost(models.Model):
                 partner.with_context(force_company=self.company_id.id).property_account_receivable_id,
                 accounts[journal_key])
         fpos, receivable, journal = accounts[key]
+        term = partner.with_context(force_company=self.company_id.id).property_payment_term_id
         vals = {
             'type': 'out_invoice' if sign > 0 else 'out_refund',
             'partner_id': partner.id,
@@ -211,8 +212,10 @@ class ProjectInvoiceProposalPost(models.Model):
             'origin': self.name,
             'name': self.contract_id.display_name,
             'fiscal_position_id': fpos.id,
-            'payment_term_id': partner.with_context(
-                force_company=self.company_id.id).property_payment_term_id.id,
+            'payment_term_id': term.id,
+            # due at once without a payment term, as Odoo's validation would
+            # set it, but without its extra write of every invoice
+            'date_due': False if term else self.date,
             'project_proposal_id': self.id,
             'refund_invoice_id': self._credited_invoice().id if sign < 0 else False,
             'invoice_line_ids': [],

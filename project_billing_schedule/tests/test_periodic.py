@@ -81,6 +81,37 @@ class TestPeriodicAndRules(ProposalCase):
                              line.billing_amount)
         self.assertFalse(self.env['project.periodic.invoice.wizard']._run(contracts, '2026-12-31')[0][1])
 
+    def test_due_date_with_and_without_payment_term(self):
+        """An invoice is due on its date without a payment term (set when it
+        is made) and as its customer's term says with one (Odoo's
+        validation); the open item's maturity follows."""
+        with_term = self.customer.copy({'name': 'Customer on 30 days'})
+        with_term.property_payment_term_id = self.env.ref('account.account_payment_term_net')
+        self.customer.property_payment_term_id = False
+        contracts = self.env['project.contract']
+        for name, customer in (('Due now', self.customer), ('Due in 30', with_term)):
+            contract = self.env['project.contract'].create({
+                'name': name, 'partner_id': customer.id, 'state': 'active',
+                'hour_product_id': self.hour_product.id})
+            project = self.env['project.project'].create({
+                'name': name, 'project_invoice_type': 'time_material', 'contract_id': contract.id})
+            self.timesheet(2.0, project=project)
+            contracts |= contract
+        report = self.env['project.periodic.invoice.wizard']._run(contracts, '2026-12-10')
+        self.assertFalse([e for c, p, e in report if e])
+        due = {}
+        for contract, proposals, _error in report:
+            invoice = proposals.invoice_id
+            self.assertEqual((invoice.state, invoice.date_invoice, invoice.amount_total),
+                             ('open', '2026-12-10', 180.0))
+            receivable = invoice.move_id.line_ids.filtered(
+                lambda l: l.account_id == invoice.account_id)
+            self.assertEqual(receivable.date_maturity, invoice.date_due)
+            due[contract.name] = (invoice.payment_term_id, invoice.date_due)
+        self.assertEqual(due['Due now'], (self.env['account.payment.term'], '2026-12-10'))
+        self.assertEqual(due['Due in 30'], (self.env.ref('account.account_payment_term_net'),
+                                            '2027-01-09'))
+
     def test_billing_rule_thresholds(self):
         task = self.env['project.task'].create({'name': 'Work', 'project_id': self.project.id,
                                                 'planned_hours': 100.0})
