@@ -85,9 +85,14 @@ def setup_a(env, contracts, lines, rng):
                                  for emp, name, qty, date in specs[5:]])
         env.cache.invalidate()
         order.order_line._analytic_compute_delivered_quantity()
-        assert order.order_line.qty_delivered == sum(task.timesheet_ids.mapped('unit_amount'))
-        assert round(sum(env['account.analytic.line'].search([('project_id', '=', project.id)])
-                         .mapped('billing_amount')), 2) == round(sum(q for _e, _n, q, _d in specs) * 100.0, 2)
+        # checked in SQL: reading a thousand lines through the ORM loads all
+        # their fields (half of the data's time at 100,000 lines)
+        env.cr.execute('SELECT SUM(unit_amount) FROM account_analytic_line WHERE task_id = %s',
+                       (task.id,))
+        assert order.order_line.qty_delivered == env.cr.fetchone()[0]
+        env.cr.execute('SELECT SUM(billing_amount) FROM account_analytic_line WHERE project_id = %s',
+                       (project.id,))
+        assert round(float(env.cr.fetchone()[0]), 2) == round(sum(q for _e, _n, q, _d in specs) * 100.0, 2)
         ours |= contract
         orders |= order
     return {'contracts': ours.ids, 'orders': orders.ids}
