@@ -20,21 +20,29 @@ class ProjectFundingShare(models.Model):
 
     analytic_line_id = fields.Many2one('account.analytic.line', string='Transaction',
                                        index=True, ondelete='cascade', readonly=True)
+    # indexed by init() where set only: most shares are of timesheets and costs
     on_account_id = fields.Many2one('project.on.account', string='On-account transaction',
-                                    index=True, ondelete='cascade', readonly=True)
+                                    ondelete='cascade', readonly=True)
     source_id = fields.Many2one('project.funding.source', string='Funding source', required=True,
                                 index=True, ondelete='restrict', readonly=True)
     contract_id = fields.Many2one('project.contract', required=True, index=True,
                                   ondelete='cascade', readonly=True)
     currency_id = fields.Many2one(related='contract_id.currency_id', readonly=True)
-    # filled by _create_bulk from the contract
-    company_id = fields.Many2one('res.company', readonly=True, index=True)
+    # filled by _create_bulk from the contract; not indexed (shares are read
+    # by transaction, source or contract; an index costs every inserted share)
+    company_id = fields.Many2one('res.company', readonly=True)
     funding_rule_id = fields.Many2one('project.funding.rule', string='Funding rule',
                                       ondelete='restrict', readonly=True)
     rule_sequence = fields.Integer(string='Rule priority', readonly=True)
     percent = fields.Float(string='Share (%)', digits=(16, 4), readonly=True)
     is_rounding = fields.Boolean(string='Rounding source', readonly=True)
     amount = fields.Monetary(readonly=True)
+
+    @api.model_cr
+    def init(self):
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS project_funding_share_on_account_id_set_index
+                ON project_funding_share (on_account_id) WHERE on_account_id IS NOT NULL""")
 
     _COLUMNS = ('analytic_line_id', 'on_account_id', 'source_id', 'contract_id', 'funding_rule_id',
                 'rule_sequence', 'percent', 'is_rounding', 'amount')

@@ -35,15 +35,19 @@ class ProjectInvoiceProposalLine(models.Model):
                                   index=True)
     state = fields.Selection(related='proposal_id.state', readonly=True)
     # set with the line (its proposal's, which never changes): a stored
-    # related field would be recomputed over every line of a proposal
-    company_id = fields.Many2one('res.company', readonly=True, index=True)
+    # related field would be recomputed over every line of a proposal. Not
+    # indexed: lines are read by proposal or transaction, and every index
+    # costs each of the many thousands of lines a month end inserts
+    company_id = fields.Many2one('res.company', readonly=True)
     currency_id = fields.Many2one(related='proposal_id.currency_id', readonly=True)
     sequence = fields.Integer(default=10)
     transaction_type = fields.Selection(LINE_TYPES, string='Type', required=True, default='fee')
     analytic_line_id = fields.Many2one('account.analytic.line', string='Transaction', index=True,
                                        ondelete='restrict', readonly=True)
+    # indexed by init() where set only, as credited_line_id below: almost
+    # every line invoices a timesheet or cost
     on_account_id = fields.Many2one('project.on.account', string='On-account transaction',
-                                    index=True, ondelete='restrict', readonly=True)
+                                    ondelete='restrict', readonly=True)
     # indexed by init() where set only: almost every line credits nothing, and a
     # full index invites the planner to scan it for "IS NULL"
     credited_line_id = fields.Many2one('project.invoice.proposal.line', string='Credits line',
@@ -79,10 +83,17 @@ class ProjectInvoiceProposalLine(models.Model):
             CREATE INDEX IF NOT EXISTS project_invoice_proposal_line_credited_line_id_set_index
                 ON project_invoice_proposal_line (credited_line_id)
              WHERE credited_line_id IS NOT NULL""")
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS project_invoice_proposal_line_on_account_id_set_index
+                ON project_invoice_proposal_line (on_account_id)
+             WHERE on_account_id IS NOT NULL""")
         # a proposal line is invoiced on one invoice line, as the column was
         self.env.cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS project_proposal_line_invoice_line_rel_line_uniq
                 ON project_proposal_line_invoice_line_rel (proposal_line_id)""")
+        # the plain index Odoo made with the table says no more than that one
+        self.env.cr.execute(
+            'DROP INDEX IF EXISTS project_proposal_line_invoice_line_rel_proposal_line_id_idx')
 
     @api.depends('invoice_line_ids')
     def _compute_invoice_line_id(self):

@@ -15,3 +15,42 @@ class TestInstall(TransactionCase):
         demo.groups_id -= user
         visible = self.env['ir.ui.menu'].sudo(demo).search([('id', '=', menu.id)])
         self.assertFalse(visible)
+
+
+class TestBulkTableIndexes(TransactionCase):
+    """The tables a month end fills by the hundred thousand (proposal lines,
+    funding shares, their invoice-line links) carry only the indexes their
+    reads use: an on-account transaction is found through an index of the
+    rows that have one, company and a second link index are not kept."""
+
+    def indexes(self, table):
+        self.env.cr.execute('SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s',
+                            (table,))
+        return dict(self.env.cr.fetchall())
+
+    def plan(self, query):
+        self.env.cr.execute('SET LOCAL enable_seqscan = off')
+        self.env.cr.execute('EXPLAIN ' + query)
+        return ' '.join(row[0] for row in self.env.cr.fetchall())
+
+    def test_indexes(self):
+        for table in ('project_invoice_proposal_line', 'project_funding_share'):
+            indexes = self.indexes(table)
+            self.assertNotIn('%s_company_id_index' % table, indexes)
+            self.assertNotIn('%s_on_account_id_index' % table, indexes)
+            self.assertIn('WHERE (on_account_id IS NOT NULL)',
+                          indexes['%s_on_account_id_set_index' % table])
+            self.assertIn('%s_analytic_line_id_index' % table, indexes)
+            # what deleting an on-account transaction checks and cascades
+            plan = self.plan('SELECT id FROM %s WHERE on_account_id = 1' % table)
+            self.assertIn('%s_on_account_id_set_index' % table, plan)
+            plan = self.plan('SELECT id FROM %s WHERE on_account_id IN (1, 2)' % table)
+            self.assertIn('%s_on_account_id_set_index' % table, plan)
+        rel = self.indexes('project_proposal_line_invoice_line_rel')
+        self.assertEqual(sorted(rel), [
+            'project_proposal_line_invoice_line_rel_invoice_line_id_idx',
+            'project_proposal_line_invoice_line_rel_line_uniq',
+            'project_proposal_line_invoice_proposal_line_id_invoice_line_key'])
+        plan = self.plan('SELECT invoice_line_id FROM project_proposal_line_invoice_line_rel '
+                         'WHERE proposal_line_id IN (1, 2)')
+        self.assertIn('project_proposal_line_invoice_line_rel_line_uniq', plan)
