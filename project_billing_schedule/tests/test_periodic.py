@@ -4,9 +4,9 @@ from .test_proposal import ProposalCase
 
 class TestPeriodicAndRules(ProposalCase):
 
-    def make_contract(self, name, product=None):
+    def make_contract(self, name, product=None, customer=None):
         contract = self.env['project.contract'].create({
-            'name': name, 'partner_id': self.customer.id, 'state': 'active',
+            'name': name, 'partner_id': (customer or self.customer).id, 'state': 'active',
             'hour_product_id': (product or self.hour_product).id})
         project = self.env['project.project'].create({
             'name': name, 'project_invoice_type': 'time_material', 'contract_id': contract.id})
@@ -90,11 +90,7 @@ class TestPeriodicAndRules(ProposalCase):
         self.customer.property_payment_term_id = False
         contracts = self.env['project.contract']
         for name, customer in (('Due now', self.customer), ('Due in 30', with_term)):
-            contract = self.env['project.contract'].create({
-                'name': name, 'partner_id': customer.id, 'state': 'active',
-                'hour_product_id': self.hour_product.id})
-            project = self.env['project.project'].create({
-                'name': name, 'project_invoice_type': 'time_material', 'contract_id': contract.id})
+            contract, project = self.make_contract(name, customer=customer)
             self.timesheet(2.0, project=project)
             contracts |= contract
         report = self.env['project.periodic.invoice.wizard']._run(contracts, '2026-12-10')
