@@ -19,8 +19,7 @@ def ledger_sql(share_filter='TRUE', line_filter='TRUE'):
             -- XML-RPC's 32-bit integers
             SELECT MIN(s0.id) AS id,
                    COALESCE(s0.analytic_line_id, -s0.on_account_id) AS txn,
-                   s0.analytic_line_id, s0.on_account_id, s0.source_id,
-                   MIN(s0.contract_id) AS contract_id, SUM(s0.amount) AS share
+                   s0.analytic_line_id, s0.on_account_id, s0.source_id, SUM(s0.amount) AS share
               FROM project_funding_share s0 WHERE %s
              GROUP BY s0.analytic_line_id, s0.on_account_id, s0.source_id
         ), g AS (
@@ -49,7 +48,7 @@ def ledger_sql(share_filter='TRUE', line_filter='TRUE'):
                AND (l.analytic_line_id IS NOT NULL OR l.on_account_id IS NOT NULL)
              GROUP BY 1, 2
         )
-        SELECT s.id, s.txn, s.analytic_line_id, s.on_account_id, s.source_id, s.contract_id,
+        SELECT s.id, s.txn, s.analytic_line_id, s.on_account_id, s.source_id, f.contract_id,
                f.funding_type, s.share,
                COALESCE(g.invoiced, 0) AS invoiced, COALESCE(g.credited, 0) AS credited,
                COALESCE(g.invoiced, 0) - COALESCE(g.credited, 0) AS posted,

@@ -195,7 +195,7 @@ class ProjectContractHeadroom(models.Model):
                 if not cr.rowcount:
                     Share._create_bulk([{
                         'analytic_line_id': analytic_id, 'on_account_id': on_account_id,
-                        'source_id': source_id, 'contract_id': self.id, 'funding_rule_id': rule_id,
+                        'source_id': source_id, 'funding_rule_id': rule_id,
                         'rule_sequence': seq, 'percent': pct, 'is_rounding': is_rounding,
                         'amount': part}])
         cr.execute('DELETE FROM project_funding_share WHERE source_id IN %s AND amount = 0 '

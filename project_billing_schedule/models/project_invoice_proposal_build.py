@@ -2,6 +2,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 LINE_SEQUENCE = {'hour': 1, 'expense': 2, 'item': 3, 'fee': 4, 'on_account': 6}
+# the contract's product a proposal line of these types takes
+LINE_PRODUCTS = {'hour': 'hour_product_id', 'fee': 'fee_product_id',
+                 'on_account': 'on_account_product_id'}
 
 
 class ProjectInvoiceProposalBuild(models.Model):
@@ -110,7 +113,7 @@ class ProjectInvoiceProposalBuild(models.Model):
         allocations, reasons = contracts._allocate_funding(fresh)
         self._freeze(fresh, allocations, due)
         info = self.env['project.funding.share']._line_info(transactions.ids, on_accounts.ids)
-        groups, types_of = {}, {}
+        groups, types_of, products = {}, {}, {}
         per_project = dict((c.id, c.invoicing_mode == 'project') for c in contracts)
         Source = self.env['project.funding.source']
         for item in items:
@@ -138,8 +141,11 @@ class ProjectInvoiceProposalBuild(models.Model):
                 if percent is None:
                     percent = round(100.0 * float(amount) / item['amount'], 4) \
                         if item['amount'] else 100.0
+                if contract.id not in products:  # read once, not per line
+                    products[contract.id] = dict(
+                        (ttype, contract[fname].id) for ttype, fname in LINE_PRODUCTS.items())
                 groups.setdefault(gkey, []).append(self._proposal_line_vals(
-                    item, project_id, float(amount), percent, rule_id))
+                    item, project_id, float(amount), percent, rule_id, products[contract.id]))
         proposals = self.browse()
         Line = self.env['project.invoice.proposal.line']
         # stored totals computed once for all the new proposals
@@ -187,8 +193,7 @@ class ProjectInvoiceProposalBuild(models.Model):
             for (seq, rule_id), source_id, pct, is_rounding, amount in parts:
                 rows.append({'analytic_line_id': txn_id if kind == 'a' else None,
                              'on_account_id': txn_id if kind == 'o' else None,
-                             'source_id': source_id, 'contract_id': item['contract'].id,
-                             'funding_rule_id': rule_id, 'rule_sequence': seq, 'percent': pct,
+                             'source_id': source_id, 'funding_rule_id': rule_id, 'rule_sequence': seq, 'percent': pct,
                              'is_rounding': is_rounding, 'amount': amount})
                 per_source[source_id] = per_source.get(source_id, 0.0) + amount
             due[item['key']] = [(src, amount, None) for src, amount in per_source.items()]
@@ -218,12 +223,13 @@ class ProjectInvoiceProposalBuild(models.Model):
              WHERE l.id IN %s ORDER BY l.date, l.id""", (tuple(ids),))
         return self.env.cr.dictfetchall()
 
-    def _proposal_line_vals(self, item, project_id, amount, percent, rule_id):
-        record, contract = item['record'], item['contract']
+    def _proposal_line_vals(self, item, project_id, amount, percent, rule_id, products):
+        """`products`: the contract's product id per LINE_PRODUCTS type."""
+        record = item['record']
         if item['key'][0] == 'a':
             ttype = record['billing_type']
-            product_id = contract.hour_product_id.id if ttype == 'hour' else \
-                (record['product_id'] or contract.fee_product_id.id)
+            product_id = products['hour'] if ttype == 'hour' else \
+                (record['product_id'] or products['fee'])
             return {'transaction_type': ttype, 'analytic_line_id': record['id'],
                     'project_id': project_id, 'date': record['date'],
                     'name': record['name'] or '/', 'product_id': product_id,
@@ -232,7 +238,7 @@ class ProjectInvoiceProposalBuild(models.Model):
                     'sequence': LINE_SEQUENCE.get(ttype, 5)}
         return {'transaction_type': 'on_account', 'on_account_id': record.id,
                 'project_id': project_id, 'date': record.date, 'name': record.name,
-                'product_id': contract.on_account_product_id.id, 'quantity': 1.0,
+                'product_id': products['on_account'], 'quantity': 1.0,
                 'sales_price': record.amount, 'share_percent': percent, 'amount': amount,
                 'funding_rule_id': rule_id, 'sequence': LINE_SEQUENCE['on_account']}
 

@@ -54,3 +54,21 @@ class TestBulkTableIndexes(TransactionCase):
         plan = self.plan('SELECT invoice_line_id FROM project_proposal_line_invoice_line_rel '
                          'WHERE proposal_line_id IN (1, 2)')
         self.assertIn('project_proposal_line_invoice_line_rel_line_uniq', plan)
+
+    def test_share_columns(self):
+        """A funding share checks on insert only the keys that say what it
+        is a share of, for whom and by which rule: no log columns, its
+        contract and company its funding source's."""
+        self.env.cr.execute("""
+            SELECT a.attname FROM pg_constraint c
+              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+             WHERE c.conrelid = 'project_funding_share'::regclass AND c.contype = 'f'""")
+        self.assertEqual(sorted(r[0] for r in self.env.cr.fetchall()), [
+            'analytic_line_id', 'funding_rule_id', 'on_account_id', 'source_id'])
+        self.env.cr.execute("""SELECT column_name FROM information_schema.columns
+                                WHERE table_name = 'project_funding_share'""")
+        columns = set(r[0] for r in self.env.cr.fetchall())
+        self.assertFalse(columns & {'create_uid', 'create_date', 'write_uid', 'write_date',
+                                    'company_id', 'contract_id'})
+        Share = self.env['project.funding.share']
+        self.assertFalse(Share._fields['company_id'].store or Share._fields['contract_id'].store)

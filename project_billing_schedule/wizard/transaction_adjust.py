@@ -83,7 +83,7 @@ class AccountAnalyticLine(models.Model):
         Share = self.env['project.funding.share']
         Share._create_bulk([{
             'analytic_line_id': reversal.id, 'source_id': s.source_id.id,
-            'contract_id': s.contract_id.id, 'funding_rule_id': s.funding_rule_id.id,
+            'funding_rule_id': s.funding_rule_id.id,
             'rule_sequence': s.rule_sequence, 'percent': s.percent, 'is_rounding': s.is_rounding,
             'amount': -s.amount} for s in self.funding_share_ids])
         correction = self.copy({'unit_amount': unit_amount, 'date': date,

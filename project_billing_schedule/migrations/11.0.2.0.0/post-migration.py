@@ -25,14 +25,13 @@ def migrate(cr, version):
          WHERE i.id = p.invoice_id AND p.state = 'posted' AND i.state = 'cancel'""")
     # shares: each source's latest share of each transaction on a live proposal
     cr.execute("""
-        INSERT INTO project_funding_share (analytic_line_id, on_account_id, source_id, contract_id,
+        INSERT INTO project_funding_share (analytic_line_id, on_account_id, source_id,
                                            funding_rule_id, rule_sequence, percent, is_rounding,
-                                           amount, create_uid, create_date, write_uid, write_date)
+                                           amount)
         SELECT DISTINCT ON (l.analytic_line_id, l.on_account_id, p.funding_source_id)
-               l.analytic_line_id, l.on_account_id, p.funding_source_id, p.contract_id,
+               l.analytic_line_id, l.on_account_id, p.funding_source_id,
                l.funding_rule_id, COALESCE(r.sequence, 0), l.share_percent,
-               COALESCE(a.is_rounding, TRUE), l.amount,
-               %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
+               COALESCE(a.is_rounding, TRUE), l.amount
           FROM project_invoice_proposal_line l
           JOIN project_invoice_proposal p ON p.id = l.proposal_id
           LEFT JOIN project_funding_rule r ON r.id = l.funding_rule_id
@@ -44,7 +43,7 @@ def migrate(cr, version):
                             WHERE s.analytic_line_id IS NOT DISTINCT FROM l.analytic_line_id
                               AND s.on_account_id IS NOT DISTINCT FROM l.on_account_id)
          ORDER BY l.analytic_line_id, l.on_account_id, p.funding_source_id, l.id DESC
-    """, (SUPERUSER_ID, SUPERUSER_ID))
+    """)
     env = api.Environment(cr, SUPERUSER_ID, {})
     cr.execute('SELECT id FROM account_analytic_line WHERE billing_type IS NOT NULL')
     analytic = [r[0] for r in cr.fetchall()]
