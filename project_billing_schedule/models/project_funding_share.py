@@ -176,7 +176,8 @@ class ProjectFundingShare(models.Model):
             for (seq, rule_id), source_id, pct, is_rounding, amount in parts:
                 rows.append({'analytic_line_id': key[1] if key[0] == 'a' else None,
                              'on_account_id': key[1] if key[0] == 'o' else None,
-                             'source_id': source_id, 'funding_rule_id': rule_id, 'rule_sequence': seq, 'percent': pct,
+                             'source_id': source_id, 'funding_rule_id': rule_id,
+                             'rule_sequence': seq, 'percent': pct,
                              'is_rounding': is_rounding, 'amount': amount})
         self._delete_for(a_ids, o_ids)
         self._create_bulk(rows)

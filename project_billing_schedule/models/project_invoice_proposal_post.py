@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from odoo.addons.project_invoicing_base.environments import release_environments
 from odoo.addons.project_invoicing_base.pg_array import insert_columns
 
 from .account_invoice_workflow import workflow
@@ -140,9 +141,11 @@ class ProjectInvoiceProposalPost(models.Model):
                 for proposal, invoice in zip(self, invoices):  # invoice numbers are unique
                     invoice.write({'move_name': '%s/%s' % (move_name, proposal.name)})
         # validated in batches: Odoo 11 rereads every invoice of the recordset
-        # after each invoice's writes (n invoices cost about n^2)
+        # after each invoice's writes (n invoices cost about n^2); the cache
+        # emptied after each batch (see release_environments())
         for start in range(0, len(invoices), self._post_batch):
             invoices[start:start + self._post_batch].action_invoice_open()
+            release_environments(self.env)
         return invoices
 
     def _link_invoice_lines(self, links):
