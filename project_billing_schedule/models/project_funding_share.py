@@ -65,6 +65,18 @@ class ProjectFundingShare(models.Model):
         self.invalidate_cache()
 
     @api.model
+    def _part_rows(self, key, parts):
+        """The share rows (for _create_bulk) of transaction `key` ('a'|'o',
+        id) from its parts as allocation.fill() gives them: ((sequence,
+        rule_id), source_id, percent, is_rounding, amount)."""
+        kind, txn_id = key
+        return [{'analytic_line_id': txn_id if kind == 'a' else None,
+                 'on_account_id': txn_id if kind == 'o' else None,
+                 'source_id': source_id, 'funding_rule_id': rule_id, 'rule_sequence': seq,
+                 'percent': pct, 'is_rounding': is_rounding, 'amount': amount}
+                for (seq, rule_id), source_id, pct, is_rounding, amount in parts]
+
+    @api.model
     def _delete_for(self, analytic_ids=(), on_account_ids=()):
         for column, ids in (('analytic_line_id', analytic_ids), ('on_account_id', on_account_ids)):
             if ids:
@@ -173,12 +185,7 @@ class ProjectFundingShare(models.Model):
                                   'rule first.') % (
                     item['record']['name'] if key[0] == 'a' else item['record'].name,
                     item['amount'], rest, ', '.join(limited.mapped('display_name')) or '-'))
-            for (seq, rule_id), source_id, pct, is_rounding, amount in parts:
-                rows.append({'analytic_line_id': key[1] if key[0] == 'a' else None,
-                             'on_account_id': key[1] if key[0] == 'o' else None,
-                             'source_id': source_id, 'funding_rule_id': rule_id,
-                             'rule_sequence': seq, 'percent': pct,
-                             'is_rounding': is_rounding, 'amount': amount})
+            rows += self._part_rows(key, parts)
         self._delete_for(a_ids, o_ids)
         self._create_bulk(rows)
 

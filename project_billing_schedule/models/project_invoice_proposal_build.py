@@ -183,21 +183,18 @@ class ProjectInvoiceProposalBuild(models.Model):
     def _freeze(self, items, allocations, due):
         """Store the shares of transactions proposed for the first time (one
         row per rule and source) and add them to `due` as fresh shares."""
+        Share = self.env['project.funding.share']
         rows = []
         for item in items:
             parts = allocations.get(item['key'])
             if parts is None:
                 continue
-            kind, txn_id = item['key']
+            rows += Share._part_rows(item['key'], parts)
             per_source = {}
-            for (seq, rule_id), source_id, pct, is_rounding, amount in parts:
-                rows.append({'analytic_line_id': txn_id if kind == 'a' else None,
-                             'on_account_id': txn_id if kind == 'o' else None,
-                             'source_id': source_id, 'funding_rule_id': rule_id, 'rule_sequence': seq, 'percent': pct,
-                             'is_rounding': is_rounding, 'amount': amount})
+            for _rule, source_id, _pct, _rounding, amount in parts:
                 per_source[source_id] = per_source.get(source_id, 0.0) + amount
             due[item['key']] = [(src, amount, None) for src, amount in per_source.items()]
-        self.env['project.funding.share']._create_bulk(rows)
+        Share._create_bulk(rows)
 
     def _write_reasons(self, reasons):
         analytic = dict((k[1], r) for k, r in reasons.items() if k[0] == 'a')

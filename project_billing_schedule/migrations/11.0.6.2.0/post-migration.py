@@ -1,8 +1,8 @@
 """11.0.6.2.0: a funding share keeps no log columns and takes its contract
 and company from its funding source (each was a foreign key PostgreSQL
-checked on every one of the many thousand shares a month end inserts). Odoo keeps the columns of
-fields a model no longer has, and the description of its log fields: both
-go here."""
+checked on every one of the many thousand shares a month end inserts).
+Odoo keeps the columns of fields a model no longer has, and the description
+of its log fields: both go here."""
 from odoo import SUPERUSER_ID, api
 
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
