@@ -34,7 +34,10 @@ class TestRetentionLedger(ProposalCase):
         self.assertEqual(self.ledger(), (100.0, 0.0, 0.0, 100.0, 0.0, '2026-03-31'))
         row = self.env['project.retention.ledger'].search([
             ('funding_source_id', '=', self.src_customer.id)])
-        today = fields.Date.from_string(fields.Date.context_today(row))
+        # the view ages by the database server's date, which is not the
+        # user's between midnight in the user's zone and in the server's
+        self.env.cr.execute('SELECT CURRENT_DATE')
+        today = fields.Date.from_string(self.env.cr.fetchone()[0])
         self.assertEqual(row.age_days, (today - fields.Date.from_string('2026-03-31')).days)
         self.assertEqual((row.partner_id, row.contract_id, row.project_id),
                          (self.customer, self.contract, self.project))
@@ -112,7 +115,8 @@ class TestBillingBacklog(ProposalCase):
         self.assertEqual(control, {'to_invoice': 4260.0, 'scheduled': 7000.0})
         rows = Backlog.search(domain)
         self.assertEqual(round(sum(rows.mapped('amount_company')), 2), 11260.0)
-        age = (fields.Date.from_string(fields.Date.context_today(rows)) -
+        self.env.cr.execute('SELECT CURRENT_DATE')   # the date the view ages by
+        age = (fields.Date.from_string(self.env.cr.fetchone()[0]) -
                fields.Date.from_string('2026-01-05')).days
         bucket = '0_30' if age <= 30 else '31_90' if age <= 90 else '91_180' if age <= 180 else '181'
         self.assertEqual(set(rows.filtered(lambda r: r.date == '2026-01-05').mapped('age_bucket')),

@@ -49,7 +49,10 @@ class TestScreens(BillingCase):
             task = self.env['project.task'].create({'name': 'Task %d' % i, 'project_id': fp.id})
             milestones |= milestones.create({
                 'project_id': fp.id, 'kind': 'milestone', 'name': 'M%d' % i, 'sequence': i,
-                'amount_type': 'percent', 'percent': pct, 'task_id': task.id})
+                'amount_type': 'percent', 'percent': pct, 'task_id': task.id,
+                # dated before every user's today: the test's users live in
+                # different time zones, and a rule proposes up to today
+                'date': '2026-01-15'})
         return fp, milestones
 
     # -- billing rules -------------------------------------------------
