@@ -91,9 +91,16 @@ class ProjectInvoiceProposalLine(models.Model):
         self.env.cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS project_proposal_line_invoice_line_rel_line_uniq
                 ON project_proposal_line_invoice_line_rel (proposal_line_id)""")
-        # the plain index Odoo made with the table says no more than that one
+        # the plain index and the unique pair Odoo made with the table say no
+        # more than that one, and each is one more entry for every row posted
         self.env.cr.execute(
             'DROP INDEX IF EXISTS project_proposal_line_invoice_line_rel_proposal_line_id_idx')
+        self.env.cr.execute("""
+            SELECT conname FROM pg_constraint
+             WHERE conrelid = 'project_proposal_line_invoice_line_rel'::regclass AND contype = 'u'""")
+        for (name,) in self.env.cr.fetchall():
+            self.env.cr.execute('ALTER TABLE project_proposal_line_invoice_line_rel DROP CONSTRAINT "%s"'
+                                % name)  # pylint: disable=sql-injection
 
     @api.depends('invoice_line_ids')
     def _compute_invoice_line_id(self):

@@ -49,8 +49,7 @@ class TestBulkTableIndexes(TransactionCase):
         rel = self.indexes('project_proposal_line_invoice_line_rel')
         self.assertEqual(sorted(rel), [
             'project_proposal_line_invoice_line_rel_invoice_line_id_idx',
-            'project_proposal_line_invoice_line_rel_line_uniq',
-            'project_proposal_line_invoice_proposal_line_id_invoice_line_key'])
+            'project_proposal_line_invoice_line_rel_line_uniq'])
         plan = self.plan('SELECT invoice_line_id FROM project_proposal_line_invoice_line_rel '
                          'WHERE proposal_line_id IN (1, 2)')
         self.assertIn('project_proposal_line_invoice_line_rel_line_uniq', plan)
