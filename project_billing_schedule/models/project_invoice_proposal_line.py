@@ -99,8 +99,10 @@ class ProjectInvoiceProposalLine(models.Model):
             SELECT conname FROM pg_constraint
              WHERE conrelid = 'project_proposal_line_invoice_line_rel'::regclass AND contype = 'u'""")
         for (name,) in self.env.cr.fetchall():
-            self.env.cr.execute('ALTER TABLE project_proposal_line_invoice_line_rel DROP CONSTRAINT "%s"'
-                                % name)  # pylint: disable=sql-injection
+            # a name PostgreSQL gave, read from its catalogue just above
+            # pylint: disable=sql-injection
+            self.env.cr.execute(
+                'ALTER TABLE project_proposal_line_invoice_line_rel DROP CONSTRAINT "%s"' % name)
 
     @api.depends('invoice_line_ids')
     def _compute_invoice_line_id(self):
