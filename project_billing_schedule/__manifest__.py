@@ -3,7 +3,7 @@
     'summary': 'Project contracts, funding sources and rules, billing schedules, '
                'on-account transactions and invoice proposals for Time-and-material '
                'and Fixed-price projects',
-    'version': '11.0.6.2.0',
+    'version': '11.0.6.3.0',
     'category': 'Project',
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
