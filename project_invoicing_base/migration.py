@@ -1,9 +1,5 @@
 """Shared by the addons' migration scripts."""
-
-
-def table_exists(cr, table):
-    cr.execute('SELECT 1 FROM pg_class WHERE relname = %s AND relkind = %s', (table, 'r'))
-    return bool(cr.fetchone())
+from odoo.tools.sql import table_exists
 
 
 def fill_company(cr, columns):

@@ -10,9 +10,9 @@ class TestFillCompany(TransactionCase):
     before 11.0.2.0.0, and the upgrade stopped there)."""
 
     def test_fill_and_skip(self):
-        cr = self.env.cr
-        cr.execute('CREATE TEMPORARY TABLE mig_parent (id integer, company_id integer)')
-        cr.execute('CREATE TEMPORARY TABLE mig_child (id integer, parent_id integer)')
+        cr = self.env.cr   # the tables go with the test's rollback
+        cr.execute('CREATE TABLE mig_parent (id integer, company_id integer)')
+        cr.execute('CREATE TABLE mig_child (id integer, parent_id integer)')
         cr.execute('INSERT INTO mig_parent VALUES (1, 7), (2, 8)')
         cr.execute('INSERT INTO mig_child VALUES (10, 1), (11, 2), (12, NULL)')
         fill_company(cr, [('mig_not_there_yet', 'mig_parent', 'parent_id'),

@@ -2,15 +2,13 @@
 project_proposal_line_invoice_line_rel (inserted at posting) instead of a
 column of the line (updated at posting, which made PostgreSQL check every
 foreign key of the line again)."""
+from odoo.tools.sql import column_exists
 
 
 def migrate(cr, version):
     if not version:
         return
-    cr.execute("""SELECT 1 FROM information_schema.columns
-                   WHERE table_name = 'project_invoice_proposal_line'
-                     AND column_name = 'invoice_line_id'""")
-    if cr.fetchone():
+    if column_exists(cr, 'project_invoice_proposal_line', 'invoice_line_id'):
         cr.execute("""
             INSERT INTO project_proposal_line_invoice_line_rel (proposal_line_id, invoice_line_id)
             SELECT id, invoice_line_id FROM project_invoice_proposal_line
