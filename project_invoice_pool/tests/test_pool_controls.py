@@ -150,6 +150,18 @@ class TestPoolControls(InvoicePoolCase):
             register.line_ids._claim_numbers()
         self.assertEqual(entry.pool_state, 'in_pool')
 
+    def test_5_a_batch_is_claimed_at_once_and_names_the_number_taken(self):
+        self.posted_entry('INV-007')
+        taken = self.make_register([self.line_vals(n) for n in ('INV-006', 'inv-007 ', 'INV-008')])
+        with self.assertRaisesRegex(UserError, 'Vendor invoice inv-007  of .* another user'):
+            taken.line_ids._claim_numbers()
+        free = self.make_register([self.line_vals(n) for n in ('INV-016', 'INV-017', 'INV-018')])
+        lines = free.line_ids
+        count = self.env.cr.sql_log_count
+        lines._claim_numbers()
+        self.assertEqual(self.env.cr.sql_log_count - count, 3)    # savepoint, update, release
+        self.assertEqual(lines.mapped('pool_state'), ['in_pool'] * 3)
+
     def test_6_register_journals_are_created_by_the_install_only(self):
         self.assertFalse(hasattr(self.env['account.journal'], 'create_invoice_register_journals'))
         self.assertTrue(self.journal)
