@@ -3,12 +3,13 @@
     'summary': 'Register vendor invoices on arrival (interim posting with an '
                'approver), match them to purchase orders from the invoice pool '
                'and post the real bill, reversing the interim posting',
-    'version': '11.0.3.1.0',
+    'version': '11.0.3.2.0',
     'category': 'Accounting',
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',
     'license': 'LGPL-3',
-    'depends': ['purchase', 'account_invoicing', 'mail', 'project_invoicing_base'],
+    'depends': ['purchase', 'account_invoicing', 'mail', 'project_invoicing_base',
+                'account_invoice_validation_queued'],
     'data': [
         'security/project_invoice_pool_security.xml',
         'security/ir.model.access.csv',

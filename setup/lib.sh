@@ -115,7 +115,7 @@ silence_orphans() {
 }
 
 # Odoo addons our two addons build on; the template database holds them.
-DEPENDENCIES=account_invoicing,purchase,project,hr_timesheet,sale_timesheet,sale_management,queue_job,report_xlsx
+DEPENDENCIES=account_invoicing,purchase,project,hr_timesheet,sale_timesheet,sale_management,queue_job,account_invoice_validation_queued,report_xlsx
 
 # Name of (and, when missing, build) a database with DEPENDENCIES and demo
 # data, used as the template of every test database: installing them takes

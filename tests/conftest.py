@@ -74,7 +74,8 @@ def odoo_workers_server():
     os.makedirs(ARTIFACTS, exist_ok=True)
     server, proc = _start(db, 'server-workers-%s.log' % db,
                           ['--workers', '2', '--load', 'web,queue_job'],
-                          {'ODOO_QUEUE_JOB_CHANNELS': 'root:2,root.project_invoicing:1'})
+                          {'ODOO_QUEUE_JOB_CHANNELS': 'root:2,root.project_invoicing:1,'
+                                                      'root.account_invoice_validation_queued:1'})
     yield server
     _stop(proc)
 
