@@ -189,13 +189,18 @@ def setup_b(env, bills, rng):
     return {'orders': orders, 'approver': approver.id, 'tag': rng.randint(0, 10 ** 9)}
 
 
-def run_b_ours(env, data):
-    orders = env['purchase.order'].browse(data['orders'])
+def post_register(env, orders, data, prefix):
+    """A register of one entry per purchase order, posted."""
     register = env['account.invoice.register'].create({'line_ids': [(0, 0, {
-        'partner_id': po.partner_id.id, 'vendor_invoice_number': 'B%d-%d' % (data['tag'], po.id),
+        'partner_id': po.partner_id.id, 'vendor_invoice_number': '%s%d-%d' % (prefix, data['tag'], po.id),
         'invoice_date': DATE % 2, 'name': po.name, 'amount': po.amount_total, 'purchase_id': po.id,
-        'approver_id': data['approver']}) for po in orders]})
+        'approver_id': data['approver']}) for po in env['purchase.order'].browse(orders)]})
     register.action_post()
+    return register
+
+
+def run_b_ours(env, data):
+    register = post_register(env, data['orders'], data, 'B')
     bills = env['account.invoice']
     for line in register.line_ids:
         bills |= env['account.invoice'].browse(line.action_create_bill()['res_id'])
@@ -230,17 +235,9 @@ def run_b_jobs(registry, data):
         return result
     orders = data['orders']
 
-    def post_register(env, chunk):
-        register = env['account.invoice.register'].create({'line_ids': [(0, 0, {
-            'partner_id': po.partner_id.id, 'vendor_invoice_number': 'J%d-%d' % (data['tag'], po.id),
-            'invoice_date': DATE % 2, 'name': po.name, 'amount': po.amount_total,
-            'purchase_id': po.id, 'approver_id': data['approver']})
-            for po in env['purchase.order'].browse(chunk)]})
-        register.action_post()
-        return register.line_ids.ids
     # a clerk keys the invoices as they come, a register of 50 at a time
     entries = [entry for start in range(0, len(orders), 50) for entry in step(
-        lambda env: post_register(env, orders[start:start + 50]))]
+        lambda env: post_register(env, orders[start:start + 50], data, 'J').line_ids.ids)]
     bills = [step(lambda env: env['account.invoice.register.line'].browse(entry)
                   .action_create_bill()['res_id']) for entry in entries]
     step(lambda env: env['account.invoice'].browse(bills).action_update_matching_status())
