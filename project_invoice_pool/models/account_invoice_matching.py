@@ -133,10 +133,7 @@ class AccountInvoiceMatching(models.Model):
     @api.multi
     def action_update_matching_status(self):
         """Update matching status: run the checks, store them with the bill."""
-        if self.filtered('register_line_id') and not self.user_has_groups(
-                'project_invoice_pool.group_ap_clerk'):
-            raise AccessError(_('Bills from the invoice pool are checked (matching status) and '
-                                'posted by the AP clerks.'))
+        self._check_pool_clerk()
         # the checks are the method's own record (no user writes them)
         Match = self.env['account.invoice.match.line'].sudo()
         stored = dict((bill.id, Match.browse()) for bill in self)
@@ -158,6 +155,12 @@ class AccountInvoiceMatching(models.Model):
                 bill._write_match(vals)
         self.invalidate_cache(['match_line_ids'], self.ids)
         return True
+
+    def _check_pool_clerk(self):
+        if self.filtered('register_line_id') and not self.user_has_groups(
+                'project_invoice_pool.group_ap_clerk'):
+            raise AccessError(_('Bills from the invoice pool are checked (matching status) and '
+                                'posted by the AP clerks.'))
 
     def _write_match(self, vals):
         return super(AccountInvoiceMatching, self).write(vals)

@@ -127,28 +127,26 @@ class AccountInvoiceRegisterLinePost(models.Model):
         error (in the user's language) and not an aborted transaction; the
         failed statement is not logged as an error. All entries in one
         statement: a savepoint per entry costs a subtransaction each, and
-        every later row check of a long posting (1,000 bills) pays for them."""
+        every later row check of a long posting (1,000 bills) pays for them;
+        only a refused batch is tried again entry by entry, to name the one
+        taken."""
         try:
-            with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "UPDATE account_invoice_register_line SET pool_state = 'in_pool' "
-                    "WHERE id IN %s", (tuple(self.ids),), log_exceptions=False)
+            self._claim()
         except psycopg2.IntegrityError:
-            self._claim_numbers_one_by_one()
+            for line in self:
+                try:
+                    line._claim()
+                except psycopg2.IntegrityError:
+                    raise UserError(_('Vendor invoice %s of %s was registered by another user a '
+                                      'moment ago: it is not posted twice.') % (
+                        line.vendor_invoice_number, line.partner_id.name))
         self.invalidate_cache(['pool_state'], self.ids)
 
-    def _claim_numbers_one_by_one(self):
-        """The refused batch again, entry by entry, to name the one taken."""
-        for line in self:
-            try:
-                with self.env.cr.savepoint():
-                    self.env.cr.execute(
-                        "UPDATE account_invoice_register_line SET pool_state = 'in_pool' "
-                        "WHERE id = %s", (line.id,), log_exceptions=False)
-            except psycopg2.IntegrityError:
-                raise UserError(_('Vendor invoice %s of %s was registered by another user a moment '
-                                  'ago: it is not posted twice.') % (
-                    line.vendor_invoice_number, line.partner_id.name))
+    def _claim(self):
+        with self.env.cr.savepoint():
+            self.env.cr.execute(
+                "UPDATE account_invoice_register_line SET pool_state = 'in_pool' "
+                "WHERE id IN %s", (tuple(self.ids),), log_exceptions=False)
 
     @api.multi
     def _post(self):

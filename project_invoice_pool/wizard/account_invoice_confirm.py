@@ -1,5 +1,4 @@
 from odoo import _, api, models
-from odoo.exceptions import AccessError
 
 from odoo.addons.queue_job.job import identity_exact
 
@@ -31,10 +30,7 @@ class AccountInvoice(models.Model):
         """One validation job per bill, run as this user (the pool's controls
         hold in the job as in the form). Enqueued twice, a bill keeps its
         one waiting job (identity_exact)."""
-        if self.filtered('register_line_id') and not self.user_has_groups(
-                'project_invoice_pool.group_ap_clerk'):
-            raise AccessError(_('Bills from the invoice pool are checked (matching status) and '
-                                'posted by the AP clerks.'))
+        self._check_pool_clerk()
         uuids = dict((bill.id, bill.with_delay(
             identity_key=identity_exact,
             description=_('Validate vendor bill %s') % (bill.reference or bill.display_name),
