@@ -347,14 +347,17 @@ def main():
         cases.append((row, data, variants, dict((v, []) for v, _f in variants),
                       dict((v, []) for v, _f in variants), {}))
     for run in range(args.runs):
-        for row, data, variants, times, queries, amounts in cases:
-            for variant, func in variants:
-                seconds, count, records, total = timed(registry, func, data)
-                times[variant].append(seconds)
-                queries[variant].append(count)
-                amounts[variant] = round(sum(total), 2)
-                print('  %s %d, %s run %d: %.2f s, %d queries' % (
-                    row['scenario'], row['size'], variant, run + 1, seconds, count), flush=True)
+        turns = [(case, variant, func) for case in cases for variant, func in case[2]]
+        # every other run in the reverse order: a machine that drifts one way
+        # during a run of runs would otherwise always favour whatever goes first
+        for (row, data, variants, times, queries, amounts), variant, func in (
+                turns if run % 2 == 0 else turns[::-1]):
+            seconds, count, records, total = timed(registry, func, data)
+            times[variant].append(seconds)
+            queries[variant].append(count)
+            amounts[variant] = round(sum(total), 2)
+            print('  %s %d, %s run %d: %.2f s, %d queries' % (
+                row['scenario'], row['size'], variant, run + 1, seconds, count), flush=True)
     for row, data, variants, times, queries, amounts in cases:
         size = row['size']
         for variant, _f in variants:
