@@ -3,7 +3,7 @@
     'summary': 'Register vendor invoices on arrival (interim posting with an '
                'approver), match them to purchase orders from the invoice pool '
                'and post the real bill, reversing the interim posting',
-    'version': '11.0.3.2.0',
+    'version': '11.0.3.3.0',
     'category': 'Accounting',
     'author': 'Project Invoicing Team',
     'website': 'https://github.com/project-invoicing/odoo-project-invoicing',

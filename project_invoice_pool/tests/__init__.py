@@ -13,3 +13,4 @@ from . import test_po_ranking
 from . import test_po_suggestion
 from . import test_bill_from_po
 from . import test_queued_validation
+from . import test_reference_index

@@ -14,3 +14,8 @@ class AccountMoveLine(models.Model):
         # index whenever `account` alone is updated, and rebuild it after.
         self.env.cr.execute('CREATE INDEX IF NOT EXISTS account_move_line_full_reconcile_idx '
                             'ON account_move_line (full_reconcile_id)')
+        # The same for the partial reconciliations a full one gathers: each
+        # full reconciliation read every partial one of the company (801 rows
+        # per pool bill at 200 bills, twice as many at 400).
+        self.env.cr.execute('CREATE INDEX IF NOT EXISTS account_partial_reconcile_full_reconcile_idx '
+                            'ON account_partial_reconcile (full_reconcile_id)')

@@ -14,3 +14,13 @@ class TestReconcileIndex(TransactionCase):
         cr.execute('EXPLAIN SELECT id FROM account_move_line WHERE full_reconcile_id IN (1, 2)')
         plan = ' '.join(row[0] for row in cr.fetchall())
         self.assertNotIn('Seq Scan', plan)
+
+    def test_partial_reconcile_search_uses_the_index(self):
+        # what a full reconciliation's (6, 0, ids) of its parts searches
+        query = self.env['account.partial.reconcile']._where_calc([('full_reconcile_id', 'in', [1, 2])])
+        from_clause, where_clause, params = query.get_sql()
+        cr = self.env.cr
+        cr.execute('SET LOCAL enable_seqscan = off')
+        cr.execute('EXPLAIN SELECT id FROM %s WHERE %s' % (from_clause, where_clause), params)
+        plan = ' '.join(row[0] for row in cr.fetchall())
+        self.assertIn('account_partial_reconcile_full_reconcile_idx', plan)
