@@ -1,5 +1,7 @@
 from odoo.tests.common import TransactionCase
 
+from odoo.addons.project_invoicing_base.tests.plans import search_plan
+
 
 class TestReferenceIndex(TransactionCase):
     """Validating a vendor bill looks for another bill of the vendor with its
@@ -7,12 +9,7 @@ class TestReferenceIndex(TransactionCase):
     not by reading every vendor bill of the company."""
 
     def _plan(self, domain):
-        query = self.env['account.invoice']._where_calc(domain)
-        from_clause, where_clause, params = query.get_sql()
-        cr = self.env.cr
-        cr.execute('SET LOCAL enable_seqscan = off')
-        cr.execute('EXPLAIN SELECT count(1) FROM %s WHERE %s' % (from_clause, where_clause), params)
-        return ' '.join(row[0] for row in cr.fetchall())
+        return search_plan(self.env['account.invoice'], domain, 'count(1)')
 
     def test_duplicate_reference_searches_use_the_index(self):
         partner = self.env.ref('base.res_partner_1')

@@ -1,5 +1,7 @@
 from odoo.tests.common import TransactionCase
 
+from .plans import search_plan
+
 
 class TestReconcileIndex(TransactionCase):
     """Journal items are found by their full reconciliation through an index
@@ -10,17 +12,10 @@ class TestReconcileIndex(TransactionCase):
         cr.execute("SELECT 1 FROM pg_indexes WHERE tablename = 'account_move_line' "
                    "AND indexdef LIKE '%(full_reconcile_id)'")
         self.assertTrue(cr.fetchone())
-        cr.execute('SET LOCAL enable_seqscan = off')
-        cr.execute('EXPLAIN SELECT id FROM account_move_line WHERE full_reconcile_id IN (1, 2)')
-        plan = ' '.join(row[0] for row in cr.fetchall())
-        self.assertNotIn('Seq Scan', plan)
+        self.assertNotIn('Seq Scan', search_plan(
+            self.env['account.move.line'], [('full_reconcile_id', 'in', [1, 2])]))
 
     def test_partial_reconcile_search_uses_the_index(self):
         # what a full reconciliation's (6, 0, ids) of its parts searches
-        query = self.env['account.partial.reconcile']._where_calc([('full_reconcile_id', 'in', [1, 2])])
-        from_clause, where_clause, params = query.get_sql()
-        cr = self.env.cr
-        cr.execute('SET LOCAL enable_seqscan = off')
-        cr.execute('EXPLAIN SELECT id FROM %s WHERE %s' % (from_clause, where_clause), params)
-        plan = ' '.join(row[0] for row in cr.fetchall())
-        self.assertIn('account_partial_reconcile_full_reconcile_idx', plan)
+        self.assertIn('account_partial_reconcile_full_reconcile_idx', search_plan(
+            self.env['account.partial.reconcile'], [('full_reconcile_id', 'in', [1, 2])]))

@@ -5,7 +5,7 @@ Data is generated once per size with a fixed seed and committed; every timed
 run happens in a transaction that is rolled back, so the runs see the same
 data. Time is wall clock, queries are the cursor's own count, rows read are
 PostgreSQL's count for the run's transactions (rows of the tables read by
-sequential scans and fetched by index scans, pg_stat_xact_user_tables): unlike
+sequential scans, entries of the indexes returned by index scans): unlike
 the time, the queries and rows read per unit do not drift with the machine.
 """
 import argparse
